@@ -1,0 +1,19 @@
+/**
+ * An error written for people: its message says what failed, why, and what to do next, so the
+ * editor can show it as is. Any other error is a bug and is shown as unexpected.
+ */
+export class WorkbenchError extends Error {
+  override name = 'WorkbenchError';
+}
+
+/** The message of an error and of every error in its `cause` chain, for logs. */
+export function describeErrorChain(error: unknown): string {
+  const lines: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current !== undefined && depth < 8; depth++) {
+    const text = current instanceof Error ? (current.stack ?? `${current.name}: ${current.message}`) : String(current);
+    lines.push(depth === 0 ? text : `Caused by: ${text}`);
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,74 @@
+// The extension's settings as data: key, default and how a raw value is checked. The editor layer
+// reads raw values and asks this module what they mean, so a bad value is explained the same way
+// everywhere and never reaches the features that use it.
+import { NODE_RUNTIMES, type NodeRuntime } from './runtimes';
+
+export const SETTINGS_SECTION = 'lambdaWorkbench';
+
+export interface SettingSpec<T> {
+  /** Key below the `lambdaWorkbench` section, e.g. `bundle.minify`. */
+  readonly key: string;
+  readonly default: T;
+  /** What a valid value looks like, as a phrase for error messages. */
+  readonly expected: string;
+  /** The enum values the manifest declares, when the setting is an enum. */
+  readonly choices?: readonly string[];
+  /** Returns the value, or undefined when `raw` is not valid for this setting. */
+  parse(raw: unknown): T | undefined;
+}
+
+export interface SettingReading<T> {
+  readonly value: T;
+  /** A sentence for the user when the stored value was not valid and the default was used instead. */
+  readonly problem?: string;
+}
+
+function booleanSetting(key: string, defaultValue: boolean): SettingSpec<boolean> {
+  return {
+    key,
+    default: defaultValue,
+    expected: 'true or false',
+    parse: (raw) => (typeof raw === 'boolean' ? raw : undefined),
+  };
+}
+
+function enumSetting<T extends string>(key: string, choices: readonly T[], defaultValue: T): SettingSpec<T> {
+  return {
+    key,
+    default: defaultValue,
+    expected: `one of ${choices.map((c) => `"${c}"`).join(', ')}`,
+    choices,
+    parse: (raw) => choices.find((c) => c === raw),
+  };
+}
+
+export const SETTINGS = {
+  defaultNodeRuntime: enumSetting<NodeRuntime>('defaultRuntime.node', NODE_RUNTIMES, 'nodejs22.x'),
+  bundleMinify: booleanSetting('bundle.minify', false),
+  bundleSourcemap: booleanSetting('bundle.sourcemap', true),
+} as const;
+
+export type SettingName = keyof typeof SETTINGS;
+export type SettingValue<N extends SettingName> = (typeof SETTINGS)[N]['default'];
+
+export function fullKey(spec: SettingSpec<unknown>): string {
+  return `${SETTINGS_SECTION}.${spec.key}`;
+}
+
+/** Checks a raw stored value; `undefined` (not set) silently means the default. */
+export function readSetting<T>(spec: SettingSpec<T>, raw: unknown): SettingReading<T> {
+  if (raw === undefined || raw === null) return { value: spec.default };
+  const value = spec.parse(raw);
+  if (value !== undefined) return { value };
+  return {
+    value: spec.default,
+    problem:
+      `The setting "${fullKey(spec)}" has the value ${describe(raw)}, but it must be ${spec.expected}. ` +
+      `Lambda Workbench uses the default (${describe(spec.default)}) until you correct it in Settings.`,
+  };
+}
+
+function describe(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}

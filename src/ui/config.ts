@@ -1,0 +1,60 @@
+// Typed settings. Each getter reads the current value; a malformed value is reported once, in a
+// message that names the setting, and the default is used instead.
+import * as vscode from 'vscode';
+import type { NodeRuntime } from '../core/runtimes';
+import { SETTINGS, SETTINGS_SECTION, fullKey, readSetting, type SettingName, type SettingSpec, type SettingValue } from '../core/settings';
+
+export class Config implements vscode.Disposable {
+  /** `key=value` pairs already reported, so a bad value is explained once, not on every read. */
+  private readonly reported = new Set<string>();
+  private readonly watcher: vscode.Disposable;
+
+  constructor(private readonly log: vscode.LogOutputChannel) {
+    this.watcher = vscode.workspace.onDidChangeConfiguration((change) => {
+      if (!change.affectsConfiguration(SETTINGS_SECTION)) return;
+      for (const name of Object.keys(SETTINGS) as SettingName[]) {
+        if (change.affectsConfiguration(fullKey(SETTINGS[name]))) this.read(name);
+      }
+    });
+  }
+
+  get defaultNodeRuntime(): NodeRuntime {
+    return this.read('defaultNodeRuntime');
+  }
+
+  get bundleMinify(): boolean {
+    return this.read('bundleMinify');
+  }
+
+  get bundleSourcemap(): boolean {
+    return this.read('bundleSourcemap');
+  }
+
+  /** Reads every setting once, so malformed values are reported without waiting for their first use. */
+  checkAll(): void {
+    for (const name of Object.keys(SETTINGS) as SettingName[]) this.read(name);
+  }
+
+  dispose(): void {
+    this.watcher.dispose();
+  }
+
+  private read<N extends SettingName>(name: N): SettingValue<N> {
+    const spec = SETTINGS[name];
+    const raw = vscode.workspace.getConfiguration(SETTINGS_SECTION).get<unknown>(spec.key);
+    // TypeScript cannot tie SETTINGS[N] to SettingValue<N> through the generic, so say it once here.
+    const reading = readSetting(spec as SettingSpec<SettingValue<N>>, raw);
+    if (reading.problem !== undefined) this.report(fullKey(spec), raw, reading.problem);
+    return reading.value;
+  }
+
+  private report(key: string, raw: unknown, problem: string): void {
+    const id = `${key}=${JSON.stringify(raw)}`;
+    if (this.reported.has(id)) return;
+    this.reported.add(id);
+    this.log.warn(problem);
+    void vscode.window.showWarningMessage(problem, 'Open Settings').then((choice) => {
+      if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', key);
+    });
+  }
+}
