@@ -1,43 +1,96 @@
-// Builds the extension and CLI bundles into dist/, and the extension-host tests into out/.
-// `node esbuild.mjs` for development, `--production` to minify for packaging, `--watch` to rebuild.
-import { readFileSync, readdirSync, rmSync } from 'node:fs';
+// The build: bundles the extension and the CLI into dist/, and the extension-host tests into out/.
+//   node esbuild.mjs                 development build (with the tests)
+//   node esbuild.mjs --watch         rebuild on change
+//   node esbuild.mjs --production    minified build, what the .vsix ships (vsce runs this itself)
+//   node esbuild.mjs --package [--target linux-x64]   a platform-specific .vsix (npm run package)
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import * as esbuild from 'esbuild';
 
-const production = process.argv.includes('--production');
-const watch = process.argv.includes('--watch');
+const { values: flags } = parseArgs({
+  options: {
+    production: { type: 'boolean', default: false },
+    watch: { type: 'boolean', default: false },
+    package: { type: 'boolean', default: false },
+    target: { type: 'string', default: `${process.platform}-${process.arch}` },
+  },
+});
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
-/** @type {import('esbuild').BuildOptions} */
-const common = {
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  sourcemap: true,
-  sourcesContent: false,
-  minify: production,
-  logLevel: 'info',
-  // vscode is provided by the host; esbuild ships its own native binary and must load from node_modules.
-  external: ['vscode', 'esbuild'],
-  define: { LAMBDA_WORKBENCH_VERSION: JSON.stringify(version) },
-};
-
-const hostTests = readdirSync('test/host').filter((f) => f.endsWith('.ts')).map((f) => join('test/host', f));
-
-const builds = [
-  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
-  { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
-  // Extension-host tests run inside VS Code; mocha stays external and loads from node_modules.
-  ...(production
-    ? []
-    : [{ ...common, entryPoints: hostTests, outdir: 'out/test/host', external: [...common.external, 'mocha'] }]),
-];
-
-rmSync('dist', { recursive: true, force: true });
-if (!production) rmSync('out', { recursive: true, force: true });
-if (watch) {
-  for (const options of builds) await (await esbuild.context(options)).watch();
+if (flags.package) {
+  packageVsix(flags.target);
 } else {
-  await Promise.all(builds.map((options) => esbuild.build(options)));
+  await build();
+}
+
+async function build() {
+  /** @type {import('esbuild').BuildOptions} */
+  const common = {
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    sourcemap: true,
+    sourcesContent: false,
+    minify: flags.production,
+    logLevel: 'info',
+    // vscode is provided by the host; esbuild ships its own native binary and must load from node_modules.
+    external: ['vscode', 'esbuild'],
+    define: { LAMBDA_WORKBENCH_VERSION: JSON.stringify(version) },
+  };
+  const hostTests = readdirSync('test/host')
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => join('test/host', f));
+  const builds = [
+    { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
+    { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+    // Extension-host tests run inside VS Code; mocha stays external and loads from node_modules.
+    ...(flags.production
+      ? []
+      : [{ ...common, entryPoints: hostTests, outdir: 'out/test/host', external: [...common.external, 'mocha'] }]),
+  ];
+  rmSync('dist', { recursive: true, force: true });
+  if (!flags.production) rmSync('out/test', { recursive: true, force: true });
+  if (flags.watch) {
+    for (const options of builds) await (await esbuild.context(options)).watch();
+  } else {
+    await Promise.all(builds.map((options) => esbuild.build(options)));
+  }
+}
+
+// The extension ships esbuild to bundle users' handlers, and esbuild's native binary differs per
+// platform, so each .vsix carries exactly one binary: the @esbuild/<platform> package of its target.
+function packageVsix(target) {
+  // vsce targets and esbuild's platform packages share names, except Alpine, which is musl Linux.
+  const platform = { 'alpine-x64': 'linux-x64', 'alpine-arm64': 'linux-arm64' }[target] ?? target;
+  const binary = platform.startsWith('win32') ? 'esbuild.exe' : 'bin/esbuild';
+  const binaryPath = join('node_modules/@esbuild', platform, binary);
+  if (!existsSync(binaryPath)) {
+    const esbuildVersion = JSON.parse(readFileSync('node_modules/esbuild/package.json', 'utf8')).version;
+    console.error(
+      `Packaging for ${target} needs esbuild's binary for that platform, and ${binaryPath} is missing. ` +
+        `Install it with "npm install --no-save --force @esbuild/${platform}@${esbuildVersion}", then package again.`,
+    );
+    process.exit(1);
+  }
+  // The allowlist names the linux-x64 binary; point it at the target's.
+  const ignore = readFileSync('.vscodeignore', 'utf8')
+    .replaceAll('@esbuild/linux-x64/package.json', `@esbuild/${platform}/package.json`)
+    .replaceAll('@esbuild/linux-x64/bin/esbuild', `@esbuild/${platform}/${binary}`);
+  const ignoreFile = join(tmpdir(), `lambda-workbench-vscodeignore-${target}-${process.pid}`);
+  writeFileSync(ignoreFile, ignore);
+  const out = `lambda-workbench-${version}-${target}.vsix`;
+  try {
+    execFileSync(
+      process.execPath,
+      ['node_modules/@vscode/vsce/vsce', 'package', '--target', target, '--ignoreFile', ignoreFile, '--out', out],
+      { stdio: 'inherit' },
+    );
+  } finally {
+    rmSync(ignoreFile, { force: true });
+  }
+  console.log(`${out}\t${(statSync(out).size / 1024 / 1024).toFixed(2)} MB`);
 }

@@ -73,7 +73,9 @@ main(process.argv.slice(2)).catch((error: unknown) => {
     process.stderr.write(`lambda-workbench: ${error.message}. Run "lambda-workbench --help".\n`);
     process.exitCode = 2;
   } else {
-    process.stderr.write(`lambda-workbench: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `lambda-workbench: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exitCode = 1;
   }
 });

@@ -9,6 +9,8 @@ import { registerViews } from './ui/views';
 /** What `activate` returns: the extension's API for tests and other extensions. */
 export interface LambdaWorkbenchApi {
   readonly config: Config;
+  /** Folder holding the "Lambda Workbench" log channel's file. */
+  readonly logUri: vscode.Uri;
 }
 
 export function activate(context: vscode.ExtensionContext): LambdaWorkbenchApi {
@@ -18,7 +20,7 @@ export function activate(context: vscode.ExtensionContext): LambdaWorkbenchApi {
   registerViews(ctx);
   ctx.config.checkAll();
   ctx.log.info(`Lambda Workbench ${ctx.version} activated in ${(performance.now() - started).toFixed(1)} ms.`);
-  return { config: ctx.config };
+  return { config: ctx.config, logUri: context.logUri };
 }
 
 export function deactivate(): void {

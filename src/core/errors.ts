@@ -1,3 +1,5 @@
+import { inspect } from 'node:util';
+
 /**
  * An error written for people: its message says what failed, why, and what to do next, so the
  * editor can show it as is. Any other error is a bug and is shown as unexpected.
@@ -11,7 +13,12 @@ export function describeErrorChain(error: unknown): string {
   const lines: string[] = [];
   let current: unknown = error;
   for (let depth = 0; current !== undefined && depth < 8; depth++) {
-    const text = current instanceof Error ? (current.stack ?? `${current.name}: ${current.message}`) : String(current);
+    // A WorkbenchError already says what happened; its stack would only add noise for the reader.
+    const text = !(current instanceof Error)
+      ? inspect(current)
+      : current instanceof WorkbenchError
+        ? `${current.name}: ${current.message}`
+        : (current.stack ?? `${current.name}: ${current.message}`);
     lines.push(depth === 0 ? text : `Caused by: ${text}`);
     current = current instanceof Error ? current.cause : undefined;
   }

@@ -69,6 +69,6 @@ export function readSetting<T>(spec: SettingSpec<T>, raw: unknown): SettingReadi
 }
 
 function describe(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
+  const text = JSON.stringify(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

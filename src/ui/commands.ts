@@ -11,7 +11,12 @@ import { reportFailure } from './failures';
 type CommandHandler = (...args: unknown[]) => unknown;
 
 const COMMANDS: Record<string, { title: string; create: (ctx: Ctx) => CommandHandler }> = {
-  'lambdaWorkbench.showLog': { title: 'Show Extension Log', create: (ctx) => () => ctx.log.show() },
+  'lambdaWorkbench.showLog': {
+    title: 'Show Extension Log',
+    create: (ctx) => () => {
+      ctx.log.show();
+    },
+  },
   'lambdaWorkbench.openSettings': {
     title: 'Open Settings',
     create: () => () => vscode.commands.executeCommand('workbench.action.openSettings', '@ext:lambda-workbench.lambda-workbench'),
@@ -93,7 +98,9 @@ async function bundleCommand(ctx: Ctx, arg: unknown): Promise<BundleResult> {
 async function handlerDocument(arg: unknown): Promise<vscode.TextDocument> {
   const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
   if (uri === undefined) {
-    throw new WorkbenchError('No handler file is open. Open a TypeScript or JavaScript handler, then run "Lambda: Bundle Handler" again.');
+    throw new WorkbenchError(
+      'No handler file is open. Open a TypeScript or JavaScript handler, then run "Lambda: Bundle Handler" again.',
+    );
   }
   if (uri.scheme !== 'file' || !BUNDLE_EXTENSIONS.has(extname(uri.fsPath))) {
     throw new WorkbenchError(

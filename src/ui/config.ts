@@ -2,7 +2,15 @@
 // message that names the setting, and the default is used instead.
 import * as vscode from 'vscode';
 import type { NodeRuntime } from '../core/runtimes';
-import { SETTINGS, SETTINGS_SECTION, fullKey, readSetting, type SettingName, type SettingSpec, type SettingValue } from '../core/settings';
+import {
+  SETTINGS,
+  SETTINGS_SECTION,
+  fullKey,
+  readSetting,
+  type SettingName,
+  type SettingSpec,
+  type SettingValue,
+} from '../core/settings';
 
 export class Config implements vscode.Disposable {
   /** `key=value` pairs already reported, so a bad value is explained once, not on every read. */

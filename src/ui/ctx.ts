@@ -32,7 +32,11 @@ export class Ctx {
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.extensionScope = new Scope();
-    extension.subscriptions.push(this.extensionScope, { dispose: () => this.connectionScope.dispose() });
+    extension.subscriptions.push(this.extensionScope, {
+      dispose: () => {
+        this.connectionScope.dispose();
+      },
+    });
     this.log = this.extensionScope.add(vscode.window.createOutputChannel('Lambda Workbench', { log: true }));
     this.config = this.extensionScope.add(new Config(this.log));
   }
@@ -50,6 +54,7 @@ export class Ctx {
   }
 
   get version(): string {
-    return String((this.extension.extension.packageJSON as { version?: unknown }).version ?? 'unknown');
+    const version = (this.extension.extension.packageJSON as { version?: unknown }).version;
+    return typeof version === 'string' ? version : 'unknown';
   }
 }

@@ -81,8 +81,20 @@ describe('Lambda: Bundle Handler', () => {
     assert.ok(result?.outFile.endsWith('handler.js'));
   });
 
-  it('reports a syntax error instead of throwing into the extension host', async () => {
+  it('reports a syntax error instead of throwing into the extension host, and logs it', async () => {
     const result: unknown = await vscode.commands.executeCommand('lambdaWorkbench.bundleHandler', file('broken.ts'));
     assert.equal(result, undefined);
+    const { logUri } = await extension().activate();
+    const logFile = vscode.Uri.joinPath(logUri, 'Lambda Workbench.log').fsPath;
+    // The log channel flushes to its file asynchronously.
+    let text = '';
+    for (let i = 0; i < 50 && !text.includes('broken.ts:'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      text = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
+    }
+    assert.match(
+      text,
+      /\[error\] Lambda: Bundle Handler failed\.\nBundleError: Bundling broken\.ts failed: src\/broken\.ts:4:\d+: /,
+    );
   });
 });

@@ -12,6 +12,22 @@ export interface HostTestResults {
 }
 
 export async function run(): Promise<void> {
+  const results: HostTestResults = { passed: [], failed: [], pending: [] };
+  try {
+    await runMocha(results);
+  } catch (error) {
+    // A harness failure must still reach the runner, which otherwise waits for its timeout.
+    results.failed.push({
+      title: 'extension-host test harness',
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    });
+  }
+  const out = process.env['LAMBDA_WB_HOST_RESULTS'];
+  if (out !== undefined) writeFileSync(out, JSON.stringify(results, null, 2));
+  if (results.failed.length > 0) throw new Error(`${results.failed.length} extension-host tests failed.`);
+}
+
+async function runMocha(results: HostTestResults): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: 'spec' });
   const only = process.env['LAMBDA_WB_HOST_TESTS'];
   for (const file of readdirSync(__dirname).sort()) {
@@ -19,7 +35,6 @@ export async function run(): Promise<void> {
     if (only !== undefined && !only.split(',').some((name) => file.startsWith(name))) continue;
     mocha.addFile(join(__dirname, file));
   }
-  const results: HostTestResults = { passed: [], failed: [], pending: [] };
   await new Promise<void>((resolve) => {
     const runner = mocha.run(() => {
       resolve();
@@ -28,7 +43,4 @@ export async function run(): Promise<void> {
     runner.on('fail', (t, error: Error) => results.failed.push({ title: t.fullTitle(), error: error.stack ?? String(error) }));
     runner.on('pending', (t) => results.pending.push(t.fullTitle()));
   });
-  const out = process.env['LAMBDA_WB_HOST_RESULTS'];
-  if (out !== undefined) writeFileSync(out, JSON.stringify(results, null, 2));
-  if (results.failed.length > 0) throw new Error(`${results.failed.length} extension-host tests failed.`);
 }

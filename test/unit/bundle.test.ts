@@ -8,7 +8,9 @@ import { BundleError, bundleHandler } from '../../src/core/bundle/bundle';
 
 const fixtures = resolve(__dirname, '../fixtures/bundle');
 const outRoot = mkdtempSync(join(tmpdir(), 'lwb-bundle-'));
-after(() => rmSync(outRoot, { recursive: true, force: true }));
+after(() => {
+  rmSync(outRoot, { recursive: true, force: true });
+});
 
 const base = { runtime: 'nodejs20.x', minify: false, sourcemap: true, displayRoot: fixtures } as const;
 

@@ -82,7 +82,10 @@ describe('package.json', () => {
 
   test('snippet files exist and are valid JSON with a prefix and body', () => {
     for (const { path } of pkg.contributes.snippets) {
-      const snippets = JSON.parse(readFileSync(resolve(root, path), 'utf8')) as Record<string, { prefix: string; body: string[] }>;
+      const snippets = JSON.parse(readFileSync(resolve(root, path), 'utf8')) as Record<
+        string,
+        { prefix: string; body: string[] }
+      >;
       assert.ok(Object.keys(snippets).length > 0, path);
       for (const [name, snippet] of Object.entries(snippets)) {
         assert.match(snippet.prefix, /^lambda/, `${path}: ${name}`);

@@ -34,7 +34,10 @@ describe('readSetting', () => {
     );
     const runtime = readSetting(SETTINGS.defaultNodeRuntime, 'nodejs8.10');
     assert.equal(runtime.value, 'nodejs22.x');
-    assert.match(runtime.problem ?? '', /"lambdaWorkbench\.defaultRuntime\.node" .* must be one of "nodejs18\.x", .*"nodejs24\.x"/);
+    assert.match(
+      runtime.problem ?? '',
+      /"lambdaWorkbench\.defaultRuntime\.node" .* must be one of "nodejs18\.x", .*"nodejs24\.x"/,
+    );
   });
 
   test('a long malformed value is shortened in the message', () => {

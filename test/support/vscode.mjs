@@ -1,12 +1,12 @@
 // A real VS Code on this machine: the VS Code server inside the npm package code-server, opened in
 // Debian's Chromium. Used by the extension-host tests, the UI tests, the activation benchmark and
-// `npm run demo`. scripts/setup.mjs installs what this needs.
+// `npm run demo`. test/support/setup.mjs installs what this needs.
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort, startGroup, waitForHttp } from './processes.mjs';
 
-export const projectRoot = resolve(import.meta.dirname, '..');
+export const projectRoot = resolve(import.meta.dirname, '../..');
 export const codeServerHome = join(projectRoot, '.cache/code-server/node_modules/code-server');
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -34,6 +34,11 @@ export async function launchChromium() {
   return chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS, headless: true });
 }
 
+/** code-server writes its config under XDG folders; keep them inside the run's own folder. */
+function isolatedEnv(userDataDir) {
+  return { ...process.env, XDG_CONFIG_HOME: join(userDataDir, 'xdg-config'), XDG_DATA_HOME: join(userDataDir, 'xdg-data') };
+}
+
 /** A folder for one run's state, removed by `cleanup()`. */
 function scratch(prefix) {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -44,6 +49,7 @@ function scratch(prefix) {
  * Runs an extension-host test module (one exporting `run()`) in the VS Code server, the way
  * @vscode/test-electron runs it in desktop VS Code. Returns the JSON the module wrote to
  * LAMBDA_WB_HOST_RESULTS, or throws when it wrote none within `timeoutMs`.
+ * @param {{ testsPath: string, workspace: string, env?: Record<string, string>, timeoutMs?: number, logFile?: string }} options
  */
 export async function runInExtensionHost({ testsPath, workspace, env = {}, timeoutMs = 180_000, logFile }) {
   assertInstalled();
@@ -98,6 +104,7 @@ export async function runInExtensionHost({ testsPath, workspace, env = {}, timeo
 /**
  * Starts code-server (the full product, as a person uses it) on 127.0.0.1 with the given
  * extensions folder and workspace. Returns its URL and a `stop()` that ends its process group.
+ * @param {{ extensionsDir: string, userDataDir: string, workspace: string, logFile?: string, port?: number }} options
  */
 export async function startCodeServer({ extensionsDir, userDataDir, workspace, logFile, port }) {
   assertInstalled();
@@ -111,7 +118,7 @@ export async function startCodeServer({ extensionsDir, userDataDir, workspace, l
       ...['--user-data-dir', userDataDir, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust'],
       workspace,
     ],
-    { log },
+    { log, env: isolatedEnv(userDataDir) },
   );
   let alive = true;
   void server.exited.then(() => (alive = false));
@@ -134,10 +141,11 @@ export async function startCodeServer({ extensionsDir, userDataDir, workspace, l
 /** Installs a .vsix into an extensions folder with code-server's own installer. */
 export async function installVsix(vsix, extensionsDir, userDataDir) {
   assertInstalled();
-  const installer = startGroup(process.execPath, [
-    codeServerBin(),
-    ...['--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', vsix],
-  ]);
+  const installer = startGroup(
+    process.execPath,
+    [codeServerBin(), ...['--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', vsix]],
+    { env: isolatedEnv(userDataDir) },
+  );
   let output = '';
   installer.child.stdout.on('data', (d) => (output += d));
   installer.child.stderr.on('data', (d) => (output += d));
