@@ -86,7 +86,18 @@ function packageVsix(target) {
   try {
     execFileSync(
       process.execPath,
-      ['node_modules/@vscode/vsce/vsce', 'package', '--target', target, '--ignoreFile', ignoreFile, '--out', out],
+      // README images stay relative: VS Code shows them from the installed extension, and the project has no public URL.
+      [
+        'node_modules/@vscode/vsce/vsce',
+        'package',
+        '--target',
+        target,
+        '--ignoreFile',
+        ignoreFile,
+        '--no-rewrite-relative-links',
+        '--out',
+        out,
+      ],
       { stdio: 'inherit' },
     );
   } finally {
