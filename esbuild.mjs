@@ -4,7 +4,7 @@
 //   node esbuild.mjs --production    minified build, what the .vsix ships (vsce runs this itself)
 //   node esbuild.mjs --package [--target linux-x64]   a platform-specific .vsix (npm run package)
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -54,6 +54,8 @@ async function build() {
   ];
   rmSync('dist', { recursive: true, force: true });
   if (!flags.production) rmSync('out/test', { recursive: true, force: true });
+  // The emulator's runtimes run as they are, in the environments' own processes.
+  cpSync('src/core/emulator/runtimes', 'dist/runtimes', { recursive: true });
   if (flags.watch) {
     for (const options of builds) await (await esbuild.context(options)).watch();
   } else {

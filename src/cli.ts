@@ -1,8 +1,17 @@
 // The same core from a terminal, for CI, benchmarks and people without VS Code.
-import { resolve } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bundleHandler } from './core/bundle/bundle';
+import { prepareLocalFunction, type LocalFunction } from './core/bundle/local-function';
+import { readTemplate, type TemplateFunction } from './core/discovery/sam';
+import { Emulator, logText } from './core/emulator/emulator';
+import { serveEmulator } from './core/emulator/http-api';
+import { ServiceError } from './core/emulator/lambda-errors';
+import { readEnvFile } from './core/env-file';
 import { WorkbenchError } from './core/errors';
+import type { LogRecord } from './core/logs/record';
 import { NODE_RUNTIMES, isNodeRuntime } from './core/runtimes';
 
 declare const LAMBDA_WORKBENCH_VERSION: string;
@@ -10,6 +19,18 @@ declare const LAMBDA_WORKBENCH_VERSION: string;
 const USAGE = `Usage: lambda-workbench <command> [options]
 
 Commands:
+  serve                   Serve a SAM template's functions over Lambda's Invoke API on 127.0.0.1,
+                          like "sam local start-lambda", without Docker.
+      --template <file>     SAM template (default: template.yaml or template.yml here)
+      --port <n>            Port (default: 3001; 0 picks a free one)
+      --env-file <file>     .env file whose variables every function gets
+      --region <region>     AWS_REGION the functions see (default: us-east-1)
+      --concurrency <n>     Environments per function before invocations are throttled (default: 10)
+      --idle-timeout <s>    Seconds an idle environment is kept warm (default: 300)
+      --json-logs           Print log records as JSON lines on stdout
+  invoke <function>       Invoke one function of a template once and print its result.
+      --event <file|->      Event JSON (default: {}); "-" reads standard input
+      --template, --env-file, --region as for serve
   bundle <handler file>   Bundle a Node.js handler with esbuild.
       --out <dir>           Output folder (default: ./dist-lambda)
       --runtime <runtime>   ${NODE_RUNTIMES.join(' | ')} (default: nodejs22.x)
@@ -32,8 +53,172 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (command === 'bundle') return bundle(rest);
+  if (command === 'serve') return serve(rest);
+  if (command === 'invoke') return invoke(rest);
   throw new UsageError(`Unknown command "${command}". Run "lambda-workbench --help" to see the commands.`);
 }
+
+// ---- serve and invoke -----------------------------------------------------------------------
+
+const TEMPLATE_OPTIONS = {
+  template: { type: 'string' },
+  'env-file': { type: 'string' },
+  region: { type: 'string', default: 'us-east-1' },
+} as const;
+
+function templatePath(given: string | undefined): string {
+  if (given !== undefined) return resolve(given);
+  const found = ['template.yaml', 'template.yml'].map((name) => resolve(name)).find((path) => existsSync(path));
+  if (found === undefined) {
+    throw new UsageError('No template.yaml or template.yml here. Pass the SAM template with --template <file>.');
+  }
+  return found;
+}
+
+/** The template's functions, prepared to run locally (TypeScript bundled), with .env variables added. */
+async function loadFunctions(
+  options: { template?: string | undefined; 'env-file'?: string | undefined; region: string },
+  watch: boolean,
+  only?: string,
+): Promise<{ functions: TemplateFunction[]; prepared: LocalFunction[]; buildDir: string }> {
+  const path = templatePath(options.template);
+  const all = readTemplate(path, { region: options.region });
+  const functions = only === undefined ? all : all.filter((f) => f.logicalId === only || f.functionName === only);
+  if (only !== undefined && functions.length === 0) {
+    const names = all.map((f) => f.logicalId).join(', ') || 'none';
+    throw new UsageError(`${path} has no function "${only}". Its functions: ${names}.`);
+  }
+  const extra = options['env-file'] === undefined ? {} : readEnvFile(resolve(options['env-file']));
+  for (const fn of functions) for (const warning of fn.warnings) process.stderr.write(`warning: ${warning}\n`);
+  const buildDir = mkdtempSync(join(tmpdir(), 'lambda-workbench-build-'));
+  const prepared = await Promise.all(
+    functions.map((fn) =>
+      prepareLocalFunction(
+        { ...fn.config, environment: { ...fn.config.environment, ...extra } },
+        {
+          buildDir,
+          watch,
+          onRebuild: (name, outcome) => {
+            process.stderr.write(
+              outcome instanceof Error ? `[${name}] rebuild failed: ${outcome.message}\n` : `[${name}] rebuilt in ${outcome.durationMs.toFixed(0)} ms\n`,
+            );
+          },
+        },
+      ),
+    ),
+  );
+  return { functions, prepared, buildDir };
+}
+
+function printRecord(record: LogRecord, json: boolean): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify(record)}\n`);
+    return;
+  }
+  const prefix = `[${record.functionName}] `;
+  process.stderr.write(`${prefix}${record.message.replaceAll('\n', `\n${prefix}`)}\n`);
+}
+
+async function serve(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      ...TEMPLATE_OPTIONS,
+      port: { type: 'string', default: '3001' },
+      concurrency: { type: 'string', default: '10' },
+      'idle-timeout': { type: 'string', default: '300' },
+      'json-logs': { type: 'boolean', default: false },
+    },
+  });
+  const port = wholeNumber(values.port, '--port');
+  const { functions, prepared, buildDir } = await loadFunctions(values, true);
+  const emulator = new Emulator({
+    functions: prepared.map((p, i) => ({ ...p.config, ...logicalIdOf(functions[i]) })),
+    region: values.region,
+    concurrency: wholeNumber(values.concurrency, '--concurrency'),
+    idleTimeoutMs: wholeNumber(values['idle-timeout'], '--idle-timeout') * 1000,
+  });
+  emulator.onLog((record) => {
+    printRecord(record, values['json-logs']);
+  });
+  let server;
+  try {
+    server = await serveEmulator(emulator, port);
+  } catch (error) {
+    await shutdown(emulator, prepared, buildDir);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new WorkbenchError(`Port ${port} is in use. Choose another with --port.`, { cause: error });
+    throw error;
+  }
+  process.stderr.write(
+    `Lambda Workbench emulator ${LAMBDA_WORKBENCH_VERSION}: serving ${functions.length} function(s) on ${server.url}\n` +
+      functions.map((f) => `  ${f.config.name}${f.functionName === undefined ? '' : ` (${f.logicalId})`}  ${f.config.runtime}\n`).join(''),
+  );
+  const stop = async () => {
+    await server.close();
+    await shutdown(emulator, prepared, buildDir);
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+function logicalIdOf(fn: TemplateFunction | undefined): { logicalId?: string } {
+  return fn === undefined || fn.logicalId === fn.config.name ? {} : { logicalId: fn.logicalId };
+}
+
+async function shutdown(emulator: Emulator, prepared: LocalFunction[], buildDir: string): Promise<void> {
+  await emulator.stop();
+  await Promise.all(prepared.map((p) => p.dispose()));
+  rmSync(buildDir, { recursive: true, force: true });
+}
+
+async function invoke(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { ...TEMPLATE_OPTIONS, event: { type: 'string' } },
+  });
+  const [name] = positionals;
+  if (name === undefined || positionals.length > 1) {
+    throw new UsageError('invoke takes exactly one function name, e.g. "lambda-workbench invoke HelloFunction --event event.json".');
+  }
+  const payload = readEvent(values.event);
+  const { functions, prepared, buildDir } = await loadFunctions(values, false, name);
+  const emulator = new Emulator({
+    functions: prepared.map((p, i) => ({ ...p.config, ...logicalIdOf(functions[i]) })),
+    region: values.region,
+    hotReload: false,
+  });
+  try {
+    const result = await emulator.invoke({ functionName: prepared[0]?.config.name ?? name, payload });
+    process.stderr.write(logText(result.outcome?.log ?? []));
+    process.stdout.write(`${result.payload.toString('utf8')}\n`);
+    if (result.functionError !== undefined) process.exitCode = 1;
+  } catch (error) {
+    if (error instanceof ServiceError) throw new WorkbenchError(`${error.errorType}: ${error.message}`, { cause: error });
+    throw error;
+  } finally {
+    await shutdown(emulator, prepared, buildDir);
+  }
+}
+
+function readEvent(source: string | undefined): string {
+  if (source === undefined) return '{}';
+  try {
+    return source === '-' ? readFileSync(0, 'utf8') : readFileSync(resolve(source), 'utf8');
+  } catch (error) {
+    throw new UsageError(`Cannot read the event ${source}: ${(error as Error).message}.`, { cause: error });
+  }
+}
+
+function wholeNumber(value: string, flag: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0) throw new UsageError(`${flag} must be a whole number, not "${value}".`);
+  return number;
+}
+
+// ---- bundle ---------------------------------------------------------------------------------
 
 async function bundle(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -73,9 +258,7 @@ main(process.argv.slice(2)).catch((error: unknown) => {
     process.stderr.write(`lambda-workbench: ${error.message}. Run "lambda-workbench --help".\n`);
     process.exitCode = 2;
   } else {
-    process.stderr.write(
-      `lambda-workbench: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
+    process.stderr.write(`lambda-workbench: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exitCode = 1;
   }
 });

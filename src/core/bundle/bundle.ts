@@ -1,7 +1,7 @@
 // Bundles one Node.js handler with esbuild: the artifact the local emulator runs and deploy ships.
 // esbuild is imported on first use; its work happens in esbuild's own child process.
 import { basename, dirname, extname, join, relative } from 'node:path';
-import type { BuildFailure, Message } from 'esbuild';
+import type { BuildFailure, BuildOptions, BuildResult, Message } from 'esbuild';
 import { WorkbenchError } from '../errors';
 import { esbuildTarget, type NodeRuntime } from '../runtimes';
 
@@ -59,12 +59,78 @@ export function formatProblem(problem: BundleProblem, displayRoot?: string): str
 
 export async function bundleHandler(request: BundleRequest): Promise<BundleResult> {
   const esbuild = await import('esbuild');
+  const { options, outFile, workingDir } = buildOptions(request);
+  const started = performance.now();
+  try {
+    const result = await esbuild.build(options);
+    return summarize(result, outFile, workingDir, request, performance.now() - started, esbuild.version);
+  } catch (error) {
+    throw asBundleError(error, request, workingDir);
+  }
+}
+
+/** A bundle kept up to date: esbuild rebuilds it whenever one of its inputs changes. */
+export interface WatchedBundle {
+  readonly outFile: string;
+  dispose(): Promise<void>;
+}
+
+/**
+ * Builds once (failing like bundleHandler when the code does not build), then keeps rebuilding
+ * on change; `onRebuild` hears about every later build, good or bad.
+ */
+export async function watchHandler(
+  request: BundleRequest,
+  onRebuild: (outcome: BundleResult | BundleError) => void,
+): Promise<WatchedBundle> {
+  const esbuild = await import('esbuild');
+  const { options, outFile, workingDir } = buildOptions(request);
+  let started = performance.now();
+  let firstBuild: ((error?: BundleError) => void) | undefined;
+  const firstBuilt = new Promise<BundleError | undefined>((resolve) => (firstBuild = resolve));
+  const context = await esbuild.context({
+    ...options,
+    plugins: [
+      {
+        name: 'lambda-workbench-rebuilds',
+        setup(build) {
+          build.onStart(() => {
+            started = performance.now();
+          });
+          build.onEnd((result) => {
+            const outcome =
+              result.errors.length > 0
+                ? new BundleError(request.entry, result.errors.map((m) => toProblem(m, workingDir)), request.displayRoot)
+                : summarize(result, outFile, workingDir, request, performance.now() - started, esbuild.version);
+            if (firstBuild !== undefined) {
+              firstBuild(outcome instanceof BundleError ? outcome : undefined);
+              firstBuild = undefined;
+            } else {
+              onRebuild(outcome);
+            }
+          });
+        },
+      },
+    ],
+  });
+  // Watch mode starts with a build of its own; that first build decides whether the bundle exists.
+  await context.watch();
+  const failure = await firstBuilt;
+  if (failure !== undefined) {
+    await context.dispose();
+    throw failure;
+  }
+  return { outFile, dispose: () => context.dispose() };
+}
+
+function buildOptions(request: BundleRequest): { options: BuildOptions & { metafile: true }; outFile: string; workingDir: string } {
   const outFile = join(request.outDir, `${basename(request.entry, extname(request.entry))}.js`);
   // esbuild reports locations relative to its working directory; messages are shown relative to displayRoot.
   const workingDir = request.displayRoot ?? dirname(request.entry);
-  const started = performance.now();
-  try {
-    const result = await esbuild.build({
+  return {
+    outFile,
+    workingDir,
+    options: {
       entryPoints: [request.entry],
       outfile: outFile,
       bundle: true,
@@ -78,25 +144,37 @@ export async function bundleHandler(request: BundleRequest): Promise<BundleResul
       metafile: true,
       logLevel: 'silent',
       absWorkingDir: workingDir,
-    });
-    const output = Object.entries(result.metafile.outputs).find(([path]) => path.endsWith('.js'));
-    return {
-      outFile,
-      bytes: output ? output[1].bytes : 0,
-      durationMs: performance.now() - started,
-      esbuildVersion: esbuild.version,
-      warnings: result.warnings.map((m) => formatProblem(toProblem(m, workingDir), request.displayRoot)),
-    };
-  } catch (error) {
-    if (isBuildFailure(error)) {
-      throw new BundleError(
-        request.entry,
-        error.errors.map((m) => toProblem(m, workingDir)),
-        request.displayRoot,
-      );
-    }
-    throw error;
+    },
+  };
+}
+
+function summarize(
+  result: BuildResult<{ metafile: true }>,
+  outFile: string,
+  workingDir: string,
+  request: BundleRequest,
+  durationMs: number,
+  esbuildVersion: string,
+): BundleResult {
+  const output = Object.entries(result.metafile.outputs).find(([path]) => path.endsWith('.js'));
+  return {
+    outFile,
+    bytes: output ? output[1].bytes : 0,
+    durationMs,
+    esbuildVersion,
+    warnings: result.warnings.map((m) => formatProblem(toProblem(m, workingDir), request.displayRoot)),
+  };
+}
+
+function asBundleError(error: unknown, request: BundleRequest, workingDir: string): unknown {
+  if (isBuildFailure(error)) {
+    return new BundleError(
+      request.entry,
+      error.errors.map((m) => toProblem(m, workingDir)),
+      request.displayRoot,
+    );
   }
+  return error;
 }
 
 function toProblem(message: Message, workingDir: string): BundleProblem {

@@ -1,0 +1,276 @@
+// SAM and CloudFormation templates: their functions as FunctionConfigs, with Globals applied,
+// paths resolved against the template, and the intrinsic functions that can be resolved locally
+// (parameters' defaults, pseudo parameters, Sub, Join, Select, If) resolved.
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { WorkbenchError } from '../errors';
+import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS, type FunctionConfig } from '../function-config';
+import { isRuntime } from '../runtimes';
+import { parseYamlTemplate } from './cfn-yaml';
+
+/** A function of a template: its configuration, and where it came from. */
+export interface TemplateFunction {
+  readonly logicalId: string;
+  /** The FunctionName property, when it is a plain name. */
+  readonly functionName?: string;
+  readonly config: FunctionConfig;
+  readonly templatePath: string;
+  /** SAM's esbuild build settings (Metadata.BuildMethod: esbuild), when present. */
+  readonly esbuild?: { readonly entryPoints: readonly string[] };
+  /** Values that could not be resolved locally, as sentences. */
+  readonly warnings: readonly string[];
+}
+
+export interface TemplateOptions {
+  readonly region?: string;
+  readonly accountId?: string;
+  /** Values for the template's Parameters, overriding their defaults. */
+  readonly parameters?: Readonly<Record<string, string>>;
+}
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
+
+export function readTemplate(path: string, options: TemplateOptions = {}): TemplateFunction[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new WorkbenchError(`Cannot read the template ${path}: ${(error as Error).message}. Check the path and try again.`, {
+      cause: error,
+    });
+  }
+  return parseTemplate(text, path, options);
+}
+
+export function parseTemplate(text: string, path: string, options: TemplateOptions = {}): TemplateFunction[] {
+  const template = asObject(parseYamlTemplate(text, path) as Json);
+  if (template === undefined) throw new WorkbenchError(`${path} is not a CloudFormation template: it is not a map.`);
+  const resources = asObject(template['Resources']) ?? {};
+  const globals = asObject(asObject(template['Globals'])?.['Function']) ?? {};
+  const resolver = new Resolver(template, resources, options);
+  const functions: TemplateFunction[] = [];
+  for (const [logicalId, resource] of Object.entries(resources)) {
+    const body = asObject(resource);
+    const type = body?.['Type'];
+    if (type !== 'AWS::Serverless::Function' && type !== 'AWS::Lambda::Function') continue;
+    const own = asObject(body?.['Properties']) ?? {};
+    const properties = type === 'AWS::Serverless::Function' ? mergeGlobals(globals, own) : own;
+    const fn = readFunction(logicalId, type, properties, asObject(body?.['Metadata']), path, resolver);
+    if (fn !== undefined) functions.push(fn);
+  }
+  return functions;
+}
+
+function readFunction(
+  logicalId: string,
+  type: string,
+  properties: JsonObject,
+  metadata: JsonObject | undefined,
+  templatePath: string,
+  resolver: Resolver,
+): TemplateFunction | undefined {
+  const warnings: string[] = [];
+  const value = (key: string) => resolver.resolve(properties[key], `${logicalId}.${key}`, warnings);
+  // Image functions have no runtime or handler to run locally.
+  if (properties['PackageType'] === 'Image') return undefined;
+  const runtime = value('Runtime');
+  const handler = value('Handler');
+  const codeUri = type === 'AWS::Serverless::Function' ? value('CodeUri') : value('Code');
+  const functionName = value('FunctionName');
+  if (typeof runtime !== 'string' || !isRuntime(runtime)) {
+    warnings.push(`${logicalId}: runtime ${JSON.stringify(runtime)} is not one Lambda Workbench runs.`);
+  }
+  const environment: Record<string, string> = {};
+  const variables = asObject(resolver.resolve(asObject(properties['Environment'])?.['Variables'], `${logicalId}.Environment`, warnings));
+  for (const [key, raw] of Object.entries(variables ?? {})) {
+    if (raw === null || typeof raw === 'object') {
+      warnings.push(`${logicalId}: environment variable ${key} has a value that cannot be resolved locally; it is left empty.`);
+      environment[key] = '';
+    } else {
+      environment[key] = String(raw);
+    }
+  }
+  const codeDir = resolve(dirname(templatePath), typeof codeUri === 'string' ? codeUri : '.');
+  const timeout = value('Timeout');
+  const memory = value('MemorySize');
+  const buildProperties = asObject(metadata?.['BuildProperties']);
+  const entryPoints = buildProperties?.['EntryPoints'];
+  return {
+    logicalId,
+    ...(typeof functionName === 'string' ? { functionName } : {}),
+    config: {
+      name: typeof functionName === 'string' ? functionName : logicalId,
+      runtime: typeof runtime === 'string' && isRuntime(runtime) ? runtime : 'provided.al2023',
+      handler: typeof handler === 'string' ? handler : '',
+      codeDir,
+      timeoutSeconds: typeof timeout === 'number' ? timeout : Number(timeout ?? DEFAULT_TIMEOUT_SECONDS),
+      memoryMB: typeof memory === 'number' ? memory : Number(memory ?? DEFAULT_MEMORY_MB),
+      environment,
+    },
+    templatePath,
+    ...(metadata?.['BuildMethod'] === 'esbuild'
+      ? { esbuild: { entryPoints: Array.isArray(entryPoints) ? entryPoints.filter((e): e is string => typeof e === 'string') : [] } }
+      : {}),
+    warnings,
+  };
+}
+
+/** Globals.Function under a function's own properties; maps merge, the function's values win. */
+function mergeGlobals(globals: JsonObject, own: JsonObject): JsonObject {
+  const merged: JsonObject = { ...globals };
+  for (const [key, value] of Object.entries(own)) {
+    const global = asObject(globals[key]);
+    const local = asObject(value);
+    merged[key] = global !== undefined && local !== undefined ? mergeGlobals(global, local) : value;
+  }
+  return merged;
+}
+
+function asObject(value: Json | undefined): JsonObject | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
+}
+
+const UNRESOLVED = Symbol('unresolved');
+
+/** Resolves the intrinsic functions a local run can know; the rest become warnings. */
+class Resolver {
+  private readonly parameters = new Map<string, string>();
+  private readonly conditions: JsonObject;
+
+  constructor(
+    template: JsonObject,
+    private readonly resources: JsonObject,
+    private readonly options: TemplateOptions,
+  ) {
+    for (const [name, definition] of Object.entries(asObject(template['Parameters']) ?? {})) {
+      const fallback = asObject(definition)?.['Default'];
+      const value = options.parameters?.[name] ?? (fallback === undefined || fallback === null ? undefined : String(fallback as string));
+      if (value !== undefined) this.parameters.set(name, value);
+    }
+    this.conditions = asObject(template['Conditions']) ?? {};
+  }
+
+  resolve(value: Json | undefined, where: string, warnings: string[]): Json | undefined {
+    const result = this.walk(value, where, warnings);
+    return result === UNRESOLVED ? undefined : result;
+  }
+
+  private walk(value: Json | undefined, where: string, warnings: string[]): Json | undefined | typeof UNRESOLVED {
+    if (value === undefined || value === null || typeof value !== 'object') return value;
+    if (Array.isArray(value)) {
+      const items = value.map((item) => this.walk(item, where, warnings));
+      return items.some((item) => item === UNRESOLVED) ? UNRESOLVED : (items as Json[]);
+    }
+    const keys = Object.keys(value);
+    const [key] = keys;
+    if (keys.length === 1 && key !== undefined && (key === 'Ref' || key.startsWith('Fn::'))) {
+      return this.intrinsic(key, value[key] ?? null, where, warnings);
+    }
+    const out: JsonObject = {};
+    for (const [k, v] of Object.entries(value)) {
+      const resolved = this.walk(v, `${where}.${k}`, warnings);
+      out[k] = resolved === UNRESOLVED || resolved === undefined ? null : resolved;
+    }
+    return out;
+  }
+
+  private intrinsic(name: string, argument: Json, where: string, warnings: string[]): Json | typeof UNRESOLVED {
+    const give = (v: Json | undefined | typeof UNRESOLVED): Json | typeof UNRESOLVED => (v === undefined ? UNRESOLVED : v);
+    switch (name) {
+      case 'Ref': {
+        const ref = typeof argument === 'string' ? this.ref(argument) : undefined;
+        if (ref === undefined) warnings.push(`${where}: !Ref ${JSON.stringify(argument)} cannot be resolved locally.`);
+        return give(ref);
+      }
+      case 'Fn::Sub':
+        return give(this.sub(argument, where, warnings));
+      case 'Fn::Join': {
+        if (!Array.isArray(argument) || typeof argument[0] !== 'string') return UNRESOLVED;
+        const parts = this.walk(argument[1], where, warnings);
+        if (!Array.isArray(parts)) return UNRESOLVED;
+        return parts.map((p) => String(p as string)).join(argument[0]);
+      }
+      case 'Fn::Select': {
+        if (!Array.isArray(argument)) return UNRESOLVED;
+        const index = Number(this.walk(argument[0], where, warnings));
+        const list = this.walk(argument[1], where, warnings);
+        return Array.isArray(list) ? give(list[index]) : UNRESOLVED;
+      }
+      case 'Fn::If': {
+        if (!Array.isArray(argument) || typeof argument[0] !== 'string') return UNRESOLVED;
+        const condition = this.condition(argument[0], where, warnings);
+        if (condition === undefined) return UNRESOLVED;
+        return give(this.walk(condition ? argument[1] : argument[2], where, warnings));
+      }
+      default:
+        warnings.push(`${where}: ${name.replace('Fn::', '!')} cannot be resolved locally.`);
+        return UNRESOLVED;
+    }
+  }
+
+  private ref(name: string): string | undefined {
+    const pseudo: Record<string, string> = {
+      'AWS::Region': this.options.region ?? 'us-east-1',
+      'AWS::AccountId': this.options.accountId ?? '123456789012',
+      'AWS::Partition': 'aws',
+      'AWS::URLSuffix': 'amazonaws.com',
+      'AWS::StackName': 'local',
+      'AWS::StackId': `arn:aws:cloudformation:${this.options.region ?? 'us-east-1'}:${this.options.accountId ?? '123456789012'}:stack/local/00000000-0000-0000-0000-000000000000`,
+    };
+    // A resource's Ref is its physical name, which only exists once deployed; SAM CLI uses the logical id too.
+    return this.parameters.get(name) ?? pseudo[name] ?? (name in this.resources ? name : undefined);
+  }
+
+  private sub(argument: Json, where: string, warnings: string[]): string | undefined {
+    const [text, variables] = Array.isArray(argument) ? [argument[0], asObject(argument[1] ?? null)] : [argument, undefined];
+    if (typeof text !== 'string') return undefined;
+    let ok = true;
+    const result = text.replace(/\$\{(!?)([^}]+)\}/g, (whole, literal: string, name: string) => {
+      if (literal === '!') return `\${${name}}`;
+      const own = variables?.[name];
+      if (own !== undefined) {
+        const resolved = this.walk(own, where, warnings);
+        if (resolved !== UNRESOLVED && resolved !== undefined && resolved !== null && typeof resolved !== 'object') return String(resolved);
+      }
+      const ref = name.includes('.') ? undefined : this.ref(name);
+      if (ref !== undefined) return ref;
+      ok = false;
+      warnings.push(`${where}: \${${name}} in !Sub cannot be resolved locally.`);
+      return whole;
+    });
+    return ok ? result : undefined;
+  }
+
+  private condition(name: string, where: string, warnings: string[]): boolean | undefined {
+    const definition = asObject(this.conditions[name] ?? null);
+    if (definition === undefined) return undefined;
+    return this.evaluate(definition, where, warnings);
+  }
+
+  private evaluate(expression: Json, where: string, warnings: string[]): boolean | undefined {
+    const body = asObject(expression);
+    const [key] = Object.keys(body ?? {});
+    const argument = key === undefined ? undefined : body?.[key];
+    if (key === 'Condition' && typeof argument === 'string') return this.condition(argument, where, warnings);
+    if (!Array.isArray(argument)) return undefined;
+    switch (key) {
+      case 'Fn::Equals': {
+        const [a, b] = argument.map((item) => this.walk(item, where, warnings));
+        return a === UNRESOLVED || b === UNRESOLVED ? undefined : JSON.stringify(a) === JSON.stringify(b);
+      }
+      case 'Fn::Not': {
+        const inner = this.evaluate(argument[0] ?? null, where, warnings);
+        return inner === undefined ? undefined : !inner;
+      }
+      case 'Fn::And':
+      case 'Fn::Or': {
+        const values = argument.map((item) => this.evaluate(item, where, warnings));
+        if (values.some((v) => v === undefined)) return undefined;
+        return key === 'Fn::And' ? values.every(Boolean) : values.some(Boolean);
+      }
+      default:
+        return undefined;
+    }
+  }
+}

@@ -1,0 +1,651 @@
+// One execution environment: a runtime process of its own, talking to its own Runtime API
+// endpoint, running one invocation at a time. It keeps its state between invocations (warm
+// reuse), is frozen while idle as Lambda freezes sandboxes, and dies on timeout, crash or stop.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Readable } from 'node:stream';
+import type { FunctionConfig } from '../function-config';
+import { billedDuration, endLine, initReportLine, reportLine, startLine, timeoutLine } from '../logs/platform';
+import type { LogRecord } from '../logs/record';
+import { newLogStreamName } from './identifiers';
+import { exitError, platformError, timedOutError, type ProcessExit } from './lambda-errors';
+import { isLaunchFailure, lambdaEnvironment, launchSpec, type AwsCredentials, type RuntimeTools } from './launch';
+import { killGroup, killProcessesWithEnvironment, peakResidentKB, residentKB, signalGroup } from './processes';
+
+/** Largest response a runtime may post: 6 MiB plus 100 bytes. */
+export const MAX_RESPONSE_BYTES = 6 * 1024 * 1024 + 100;
+/** The init phase's own limit, before Lambda retries init inside the first invocation. */
+export const INIT_LIMIT_MS = 10_000;
+const MEMORY_CHECK_INTERVAL_MS = 100;
+/**
+ * Lambda freezes an environment the moment it answers. Freezing after a short idle spell instead
+ * keeps back-to-back invocations from paying a stop and a resume each, while timers left
+ * running by a handler still stop until the next invocation, as in Lambda.
+ */
+const FREEZE_AFTER_IDLE_MS = 20;
+const MARKER_NAME = '_LAMBDA_WORKBENCH_ENVIRONMENT';
+
+/** One invocation as the environment receives it. */
+export interface Invocation {
+  readonly requestId: string;
+  readonly payload: Buffer;
+  readonly invokedFunctionArn: string;
+  readonly traceId: string;
+  /** Decoded client context JSON, as the runtime receives it. */
+  readonly clientContext?: string;
+  /** Cognito identity JSON. */
+  readonly cognitoIdentity?: string;
+}
+
+export interface InvocationOutcome {
+  readonly requestId: string;
+  readonly payload: Buffer;
+  readonly contentType: string;
+  /** Set when the function failed: the runtime's error type, or the platform's (Sandbox.Timedout...). */
+  readonly errorType?: string;
+  readonly durationMs: number;
+  readonly billedDurationMs: number;
+  readonly maxMemoryUsedMB: number;
+  readonly memorySizeMB: number;
+  /** Present on a cold start. */
+  readonly initDurationMs?: number;
+  /** The invocation's log as Lambda would show it, one record per line (init output first on a cold start). */
+  readonly log: readonly LogRecord[];
+}
+
+export interface EnvironmentOptions {
+  readonly config: FunctionConfig;
+  readonly tools: RuntimeTools;
+  readonly region: string;
+  readonly credentials?: AwsCredentials;
+  /** Freeze the process group between invocations (SIGSTOP/SIGCONT), as Lambda does. */
+  readonly freeze: boolean;
+  /** Every record as it is written, for live log views. */
+  readonly onLog: (record: LogRecord) => void;
+  /** Called once, when the environment can take no more invocations. */
+  readonly onGone: (environment: Environment) => void;
+}
+
+type State = 'initializing' | 'idle' | 'busy' | 'gone';
+
+interface Current {
+  readonly invocation: Invocation;
+  readonly resolve: (outcome: InvocationOutcome) => void;
+  readonly log: LogRecord[];
+  /** When the runtime received the event (START). */
+  dispatchedAt?: number;
+  /** When the runtime's answer (or the platform's verdict) arrived. */
+  completedAt?: number;
+  deadlineMs?: number;
+  timer?: NodeJS.Timeout;
+  /** The runtime has started posting its answer (its body may still be arriving). */
+  answering: boolean;
+  completed: boolean;
+}
+
+export class Environment {
+  readonly id = randomUUID();
+  private state: State = 'initializing';
+  private server: Server | undefined;
+  private child: ChildProcess | undefined;
+  private readonly startedAt = performance.now();
+  private initDurationMs: number | undefined;
+  /** Set until the first invocation has reported the cold start. */
+  private coldStart = true;
+  private initLimitTimer: NodeJS.Timeout | undefined;
+  /** Init output waiting to be shown with the first invocation. */
+  private readonly initLog: LogRecord[] = [];
+  private pendingNext: ServerResponse | undefined;
+  private current: Current | undefined;
+  private initError: { payload: Buffer; errorType: string } | undefined;
+  private memoryTimer: NodeJS.Timeout | undefined;
+  private outOfMemory = false;
+  private frozen = false;
+  private freezeTimer: NodeJS.Timeout | undefined;
+  private exit: ProcessExit | undefined;
+  private readonly exited: Promise<void>;
+  private markExited!: () => void;
+
+  private constructor(private readonly options: EnvironmentOptions) {
+    this.exited = new Promise((resolve) => (this.markExited = resolve));
+  }
+
+  /** Starts the Runtime API endpoint and the runtime process; init proceeds in the background. */
+  static async start(options: EnvironmentOptions): Promise<Environment> {
+    const environment = new Environment(options);
+    await environment.listen();
+    environment.launch();
+    return environment;
+  }
+
+  get isIdle(): boolean {
+    return this.state === 'idle';
+  }
+
+  get isGone(): boolean {
+    return this.state === 'gone';
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Runs one invocation. The environment must be idle or still initializing without an invocation. */
+  invoke(invocation: Invocation): Promise<InvocationOutcome> {
+    if (this.current !== undefined || this.state === 'gone' || this.state === 'busy') {
+      throw new Error(`Environment ${this.id} is not free (${this.state}).`);
+    }
+    return new Promise((resolve) => {
+      this.current = { invocation, resolve, log: [], answering: false, completed: false };
+      if (this.state === 'idle') this.state = 'busy';
+      if (this.initError !== undefined) {
+        this.finishInitFailure();
+        return;
+      }
+      this.thaw();
+      if (this.pendingNext !== undefined) this.dispatch(this.pendingNext);
+    });
+  }
+
+  /** Ends the environment and every process it started. */
+  async stop(): Promise<void> {
+    this.markGone();
+    const pid = this.child?.pid;
+    if (pid !== undefined) {
+      killGroup(pid);
+      killProcessesWithEnvironment(`${MARKER_NAME}=${this.id}`);
+      await Promise.race([this.exited, new Promise((r) => setTimeout(r, 2000))]);
+    }
+    await new Promise<void>((resolve) => {
+      if (this.server === undefined) {
+        resolve();
+        return;
+      }
+      this.server.close(() => {
+        resolve();
+      });
+      this.server.closeAllConnections();
+    });
+  }
+
+  // ---- process ----------------------------------------------------------------------------
+
+  private async listen(): Promise<void> {
+    // No timeouts: /next is a long poll, and a handler may run for 15 minutes between requests.
+    const server = createServer({ requestTimeout: 0, keepAliveTimeout: 0 }, (req, res) => {
+      this.handleRuntimeApi(req, res);
+    });
+    server.headersTimeout = 0;
+    server.timeout = 0;
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        resolve();
+      });
+    });
+  }
+
+  private launch(): void {
+    const { config, tools } = this.options;
+    const spec = launchSpec(config, tools);
+    if (isLaunchFailure(spec)) {
+      this.initError = { payload: platformError(spec.errorType, spec.errorMessage), errorType: spec.errorType };
+      this.record(`${spec.errorType}: ${spec.errorMessage}`, 'platform');
+      this.markExited();
+      return;
+    }
+    const port = (this.server?.address() as AddressInfo).port;
+    const env = lambdaEnvironment(config, {
+      runtimeApi: `127.0.0.1:${port}`,
+      region: this.options.region,
+      logStreamName: newLogStreamName(),
+      runtimeDir: tools.runtimeDir,
+      path: tools.path,
+      marker: [MARKER_NAME, this.id],
+      ...(this.options.credentials === undefined ? {} : { credentials: this.options.credentials }),
+    });
+    const child = spawn(spec.command, [...spec.args], {
+      cwd: config.codeDir,
+      env,
+      // Its own process group, so the environment and everything it starts can be frozen and killed together.
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    this.readLines(child.stdout);
+    this.readLines(child.stderr);
+    child.once('error', (error) => {
+      const message = `Could not start ${spec.command}: ${error.message}`;
+      this.initError = { payload: platformError('Runtime.InvalidEntrypoint', message), errorType: 'Runtime.InvalidEntrypoint' };
+      this.record(message, 'platform');
+      this.onExit({ code: null, signal: null });
+    });
+    child.once('exit', (code, signal) => {
+      this.onExit({ code, signal });
+    });
+    this.initLimitTimer = setTimeout(() => {
+      this.onInitLimit();
+    }, INIT_LIMIT_MS);
+  }
+
+  private readLines(stream: Readable | null): void {
+    if (stream === null) return;
+    let partial = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) this.record(line, 'function');
+    });
+    stream.on('end', () => {
+      if (partial !== '') this.record(partial, 'function');
+      partial = '';
+    });
+  }
+
+  /** Adds a record to the current invocation's log (or the init log) and reports it live. */
+  private record(line: string, source: LogRecord['source']): void {
+    // Runtimes write a multi-line message as one line with carriage returns; show it as lines again.
+    const message = line.replaceAll('\r', '\n');
+    const current = this.current?.dispatchedAt === undefined ? undefined : this.current;
+    const record: LogRecord = {
+      timestamp: Date.now(),
+      functionName: this.options.config.name,
+      message,
+      source,
+      ...(current === undefined ? {} : { requestId: current.invocation.requestId }),
+    };
+    (current?.log ?? this.initLog).push(record);
+    this.options.onLog(record);
+  }
+
+  private onExit(exit: ProcessExit): void {
+    if (this.exit !== undefined) return;
+    this.exit = exit;
+    this.markExited();
+    clearTimeout(this.initLimitTimer);
+    this.stopMemoryWatch();
+    this.pendingNext = undefined;
+    const current = this.current;
+    if (current !== undefined && !current.completed) {
+      // Let the last output arrive before the invocation's log is closed.
+      setImmediate(() => {
+        if (current.dispatchedAt === undefined && this.initError !== undefined) {
+          this.finishInitFailure();
+        } else {
+          const outOfMemory = this.outOfMemory || current.log.some((r) => /JavaScript heap out of memory|MemoryError/.test(r.message));
+          this.complete(current, exitError(current.invocation.requestId, exit, outOfMemory), {
+            errorType: outOfMemory ? 'Runtime.OutOfMemory' : 'Runtime.ExitError',
+          });
+        }
+      });
+    } else if (this.state !== 'gone') {
+      this.markGone();
+    }
+  }
+
+  private markGone(): void {
+    if (this.state === 'gone') return;
+    this.state = 'gone';
+    clearTimeout(this.freezeTimer);
+    clearTimeout(this.initLimitTimer);
+    this.stopMemoryWatch();
+    this.options.onGone(this);
+  }
+
+  private kill(): void {
+    const pid = this.child?.pid;
+    if (pid === undefined) return;
+    killGroup(pid);
+    killProcessesWithEnvironment(`${MARKER_NAME}=${this.id}`);
+  }
+
+  private scheduleFreeze(): void {
+    if (!this.options.freeze) return;
+    clearTimeout(this.freezeTimer);
+    this.freezeTimer = setTimeout(() => {
+      this.freeze();
+    }, FREEZE_AFTER_IDLE_MS);
+  }
+
+  private freeze(): void {
+    const pid = this.child?.pid;
+    if (pid === undefined || this.frozen || this.exit !== undefined || this.current !== undefined || this.state === 'gone') return;
+    signalGroup(pid, 'SIGSTOP');
+    this.frozen = true;
+  }
+
+  private thaw(): void {
+    clearTimeout(this.freezeTimer);
+    const pid = this.child?.pid;
+    if (!this.frozen || pid === undefined) return;
+    signalGroup(pid, 'SIGCONT');
+    this.frozen = false;
+  }
+
+  // ---- init -------------------------------------------------------------------------------
+
+  private onInitLimit(): void {
+    if (this.initDurationMs !== undefined || this.state === 'gone') return;
+    this.record(initReportLine(INIT_LIMIT_MS, 'init', 'timeout'), 'platform');
+    if (this.current === undefined) {
+      // No invocation is waiting: Lambda gives up on this environment.
+      this.kill();
+      return;
+    }
+    // Lambda retries a timed-out init inside the invocation, under the function timeout. Here
+    // init simply continues for that long instead of starting over; a runtime that is still not
+    // ready then ends as a timed-out invocation.
+    const current = this.current;
+    this.initLimitTimer = setTimeout(() => {
+      if (this.initDurationMs !== undefined || current.completed) return;
+      this.onTimeout(current);
+    }, this.options.config.timeoutSeconds * 1000);
+  }
+
+  /** The invocation fails because init did; the environment is not reused. */
+  private finishInitFailure(): void {
+    const current = this.current;
+    const failure = this.initError;
+    if (current === undefined || failure === undefined || current.completed) return;
+    const initMs = performance.now() - this.startedAt;
+    this.record(initReportLine(initMs, 'init', 'error', failure.errorType), 'platform');
+    this.kill();
+    this.complete(current, failure.payload, { errorType: failure.errorType, initFailed: true });
+  }
+
+  // ---- invocation ---------------------------------------------------------------------------
+
+  private dispatch(response: ServerResponse): void {
+    const current = this.current;
+    if (current === undefined) return;
+    this.pendingNext = undefined;
+    const { invocation } = current;
+    const { config } = this.options;
+    current.dispatchedAt = performance.now();
+    current.deadlineMs = Date.now() + config.timeoutSeconds * 1000;
+    this.state = 'busy';
+    this.record(startLine(invocation.requestId), 'platform');
+    const headers: Record<string, string> = {
+      'Content-Type': 'application/json',
+      'Content-Length': String(invocation.payload.length),
+      'Lambda-Runtime-Aws-Request-Id': invocation.requestId,
+      'Lambda-Runtime-Deadline-Ms': String(current.deadlineMs),
+      'Lambda-Runtime-Invoked-Function-Arn': invocation.invokedFunctionArn,
+      'Lambda-Runtime-Trace-Id': invocation.traceId,
+    };
+    if (invocation.clientContext !== undefined) headers['Lambda-Runtime-Client-Context'] = invocation.clientContext;
+    if (invocation.cognitoIdentity !== undefined) headers['Lambda-Runtime-Cognito-Identity'] = invocation.cognitoIdentity;
+    response.writeHead(200, headers);
+    response.end(invocation.payload);
+    current.timer = setTimeout(() => {
+      this.onTimeout(current);
+    }, config.timeoutSeconds * 1000);
+    this.startMemoryWatch();
+  }
+
+  private onTimeout(current: Current): void {
+    if (current.completed) return;
+    const { config } = this.options;
+    this.record(timeoutLine(current.invocation.requestId, config.timeoutSeconds), 'platform');
+    this.kill();
+    this.complete(current, timedOutError(current.invocation.requestId, config.timeoutSeconds), {
+      errorType: 'Sandbox.Timedout',
+      status: 'timeout',
+    });
+  }
+
+  private startMemoryWatch(): void {
+    const pid = this.child?.pid;
+    if (pid === undefined) return;
+    const limitKB = this.options.config.memoryMB * 1024;
+    this.memoryTimer = setInterval(() => {
+      const rss = residentKB(pid);
+      if (rss !== undefined && rss > limitKB) {
+        this.outOfMemory = true;
+        this.kill();
+      }
+    }, MEMORY_CHECK_INTERVAL_MS);
+  }
+
+  private stopMemoryWatch(): void {
+    clearInterval(this.memoryTimer);
+    this.memoryTimer = undefined;
+  }
+
+  /**
+   * Closes the invocation: platform lines, metrics, then the caller's answer. The environment
+   * goes back to idle unless its process is gone.
+   */
+  private complete(
+    current: Current,
+    payload: Buffer,
+    detail: { errorType?: string; contentType?: string; status?: string; initFailed?: boolean } = {},
+  ): void {
+    if (current.completed) return;
+    current.completed = true;
+    current.completedAt = performance.now();
+    clearTimeout(current.timer);
+    this.stopMemoryWatch();
+    // Output written just before the response is already in the pipe, and its readiness was
+    // reported with the response's; one turn of the event loop later it has been read.
+    setImmediate(() => {
+      this.closeInvocation(current, payload, detail);
+    });
+  }
+
+  private closeInvocation(
+    current: Current,
+    payload: Buffer,
+    detail: { errorType?: string; contentType?: string; status?: string; initFailed?: boolean },
+  ): void {
+    const { config } = this.options;
+    const requestId = current.invocation.requestId;
+    if (current.dispatchedAt === undefined) {
+      // Init failed before the runtime asked for the event: Lambda still reports the invocation.
+      current.dispatchedAt = current.completedAt ?? performance.now();
+      this.record(startLine(requestId), 'platform');
+    }
+    const durationMs = (current.completedAt ?? performance.now()) - current.dispatchedAt;
+    const pid = this.child?.pid;
+    const peakKB = (pid === undefined ? undefined : peakResidentKB(pid)) ?? 0;
+    const maxMemoryUsedMB = Math.min(config.memoryMB, Math.ceil(peakKB / 1024));
+    const initDurationMs = this.coldStart ? (this.initDurationMs ?? performance.now() - this.startedAt) : undefined;
+    this.coldStart = false;
+    this.record(endLine(requestId), 'platform');
+    const status = detail.status ?? (detail.initFailed ? 'error' : undefined);
+    this.record(
+      reportLine({
+        requestId,
+        durationMs,
+        billedDurationMs: billedDuration(durationMs),
+        memorySizeMB: config.memoryMB,
+        maxMemoryUsedMB,
+        ...(initDurationMs === undefined ? {} : { initDurationMs }),
+        ...(status === undefined ? {} : { status }),
+      }),
+      'platform',
+    );
+    const log = [...this.initLog.splice(0), ...current.log];
+    this.current = undefined;
+    if (this.exit !== undefined || detail.initFailed || detail.status === 'timeout') {
+      this.markGone();
+    } else {
+      this.state = 'idle';
+      this.scheduleFreeze();
+    }
+    current.resolve({
+      requestId,
+      payload,
+      contentType: detail.contentType ?? 'application/json',
+      ...(detail.errorType === undefined ? {} : { errorType: detail.errorType }),
+      durationMs,
+      billedDurationMs: billedDuration(durationMs),
+      maxMemoryUsedMB,
+      memorySizeMB: config.memoryMB,
+      ...(initDurationMs === undefined ? {} : { initDurationMs }),
+      log,
+    });
+  }
+
+  // ---- Runtime API ------------------------------------------------------------------------
+
+  private handleRuntimeApi(req: IncomingMessage, res: ServerResponse): void {
+    const url = req.url ?? '/';
+    const method = req.method ?? 'GET';
+    const invocation = /^\/2018-06-01\/runtime\/invocation\/([^/]+)\/(response|error)$/.exec(url);
+    if (method === 'GET' && url === '/2018-06-01/runtime/invocation/next') {
+      this.onNext(res);
+    } else if (method === 'POST' && invocation?.[1] !== undefined) {
+      this.onResult(req, res, decodeURIComponent(invocation[1]), invocation[2] === 'error');
+    } else if (method === 'POST' && url === '/2018-06-01/runtime/init/error') {
+      this.onInitError(req, res);
+    } else if (url.startsWith('/2022-07-01/telemetry') || url.startsWith('/2020-08-15/logs')) {
+      // The Telemetry and Logs APIs are accepted and ignored, as the Runtime Interface Emulator does.
+      req.resume();
+      sendJson(res, 202, { status: 'OK' });
+    } else if (url.startsWith('/2020-01-01/extension')) {
+      req.resume();
+      sendJson(res, 403, {
+        errorType: 'Extension.Unsupported',
+        errorMessage: 'Lambda extensions do not run in the Lambda Workbench emulator yet.',
+      });
+    } else {
+      req.resume();
+      sendJson(res, 404, { errorType: 'InvalidRequest', errorMessage: `Unknown Runtime API path: ${method} ${url}` });
+    }
+  }
+
+  private onNext(res: ServerResponse): void {
+    // A runtime may send /next right behind its answer, in the same write; it counts once the answer is in.
+    const current = this.current;
+    const running = current?.dispatchedAt !== undefined && !current.completed && !current.answering;
+    if (this.pendingNext !== undefined || running) {
+      sendJson(res, 403, {
+        errorType: 'InvalidStateTransition',
+        errorMessage: 'State transition from Running to Ready failed: the runtime asked for the next event before answering this one.',
+      });
+      return;
+    }
+    if (this.initDurationMs === undefined) {
+      this.initDurationMs = performance.now() - this.startedAt;
+      clearTimeout(this.initLimitTimer);
+      if (this.state === 'initializing') this.state = this.current === undefined ? 'idle' : 'busy';
+    }
+    // A long poll: it is answered when an invocation arrives, however long that takes.
+    res.socket?.setTimeout(0);
+    this.pendingNext = res;
+    res.once('close', () => {
+      if (this.pendingNext === res) this.pendingNext = undefined;
+    });
+    if (current !== undefined && current.dispatchedAt === undefined) {
+      this.dispatch(res);
+    } else if (current === undefined) {
+      this.scheduleFreeze();
+    }
+  }
+
+  private onResult(req: IncomingMessage, res: ServerResponse, requestId: string, isError: boolean): void {
+    const current = this.current;
+    if (current?.dispatchedAt === undefined || current.invocation.requestId !== requestId || current.completed) {
+      req.resume();
+      sendJson(res, 400, { errorMessage: 'Invalid request ID', errorType: 'InvalidRequestID' });
+      return;
+    }
+    current.answering = true;
+    const streaming = req.headers['lambda-runtime-function-response-mode'] === 'streaming';
+    readBody(req, MAX_RESPONSE_BYTES, (body, tooLarge) => {
+      if (current.completed) {
+        sendJson(res, 400, { errorMessage: 'Invalid request ID', errorType: 'InvalidRequestID' });
+        return;
+      }
+      if (tooLarge) {
+        sendJson(res, 413, {
+          errorMessage: `Exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`,
+          errorType: 'RequestEntityTooLarge',
+        });
+        this.complete(
+          current,
+          platformError(
+            'Function.ResponseSizeTooLarge',
+            `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`,
+          ),
+          { errorType: 'Function.ResponseSizeTooLarge' },
+        );
+        return;
+      }
+      sendJson(res, 202, { status: 'OK' });
+      const contentType = req.headers['content-type'];
+      // A streamed response reports a mid-stream failure in its trailers.
+      const streamedErrorType = streaming ? req.trailers['lambda-runtime-function-error-type'] : undefined;
+      if (streamedErrorType !== undefined) {
+        const errorBody = req.trailers['lambda-runtime-function-error-body'];
+        this.complete(current, errorBody === undefined ? platformError(streamedErrorType, '') : Buffer.from(errorBody, 'base64'), {
+          errorType: streamedErrorType,
+        });
+      } else if (isError) {
+        this.complete(current, body, { errorType: errorTypeOf(req, body) });
+      } else {
+        this.complete(current, body, contentType === undefined ? {} : { contentType });
+      }
+    });
+  }
+
+  private onInitError(req: IncomingMessage, res: ServerResponse): void {
+    if (this.initDurationMs !== undefined) {
+      req.resume();
+      sendJson(res, 403, { errorType: 'InvalidStateTransition', errorMessage: 'Init has already completed.' });
+      return;
+    }
+    readBody(req, MAX_RESPONSE_BYTES, (body) => {
+      sendJson(res, 202, { status: 'OK' });
+      this.initError = { payload: body, errorType: errorTypeOf(req, body) };
+      clearTimeout(this.initLimitTimer);
+      // The runtime exits after reporting; the invocation fails with what it reported.
+      if (this.current !== undefined) this.finishInitFailure();
+    });
+  }
+}
+
+function errorTypeOf(req: IncomingMessage, body: Buffer): string {
+  const header = req.headers['lambda-runtime-function-error-type'];
+  if (typeof header === 'string' && header !== '') return header;
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as { errorType?: unknown };
+    if (typeof parsed.errorType === 'string') return parsed.errorType;
+  } catch {
+    // Not JSON: Lambda passes such bodies on as they are.
+  }
+  return 'Unhandled';
+}
+
+function sendJson(res: ServerResponse, status: number, body: object): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** Reads a request body up to `limit` bytes; past it, stops keeping data and reports `tooLarge`. */
+export function readBody(req: IncomingMessage, limit: number, done: (body: Buffer, tooLarge: boolean) => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let tooLarge = false;
+  req.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > limit) {
+      tooLarge = true;
+      chunks.length = 0;
+    } else if (!tooLarge) {
+      chunks.push(chunk);
+    }
+  });
+  req.on('end', () => {
+    done(tooLarge ? Buffer.alloc(0) : Buffer.concat(chunks), tooLarge);
+  });
+  req.on('error', () => {
+    done(Buffer.alloc(0), tooLarge);
+  });
+}

@@ -1,0 +1,186 @@
+// How each runtime's environment process is started, and the variables Lambda gives it.
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import type { FunctionConfig } from '../function-config';
+import { isNodeRuntime, type PythonRuntime } from '../runtimes';
+
+export interface LaunchSpec {
+  readonly command: string;
+  readonly args: readonly string[];
+}
+
+/** A runtime that cannot start, described as Lambda would report it to the caller. */
+export interface LaunchFailure {
+  readonly errorType: string;
+  readonly errorMessage: string;
+}
+
+export interface RuntimeTools {
+  /** The Node.js executable for nodejs* runtimes. */
+  readonly nodePath: string;
+  readonly python: PythonFinder;
+  /** Folder holding `node/bootstrap.cjs` and `python/bootstrap.py`. */
+  readonly runtimeDir: string;
+  /** PATH the environment processes see, and where executables are looked up. */
+  readonly path: string;
+  /** Node inspector port, when the environment is started for debugging. */
+  readonly inspectPort?: number;
+}
+
+export function launchSpec(config: FunctionConfig, tools: RuntimeTools): LaunchSpec | LaunchFailure {
+  if (isNodeRuntime(config.runtime)) {
+    // Lambda's Node.js bootstrap sizes the V8 heap from the memory setting in the same way.
+    const heapMB = Math.floor(config.memoryMB * 0.9);
+    return {
+      command: tools.nodePath,
+      args: [
+        `--max-old-space-size=${heapMB}`,
+        ...(tools.inspectPort === undefined ? [] : [`--inspect-brk=127.0.0.1:${tools.inspectPort}`]),
+        join(tools.runtimeDir, 'node', 'bootstrap.cjs'),
+      ],
+    };
+  }
+  if (config.runtime.startsWith('python')) {
+    const python = tools.python.find(config.runtime as PythonRuntime);
+    if (python === undefined) {
+      return {
+        errorType: 'Runtime.InvalidEntrypoint',
+        errorMessage: `No working Python interpreter was found for ${config.runtime}: neither ${config.runtime} nor python3 runs here. Install Python or set the Python path in the settings.`,
+      };
+    }
+    // -u: unbuffered output, so each line reaches the log as it is written, as in Lambda.
+    return { command: python.path, args: ['-u', join(tools.runtimeDir, 'python', 'bootstrap.py')] };
+  }
+  const bootstrap = join(config.codeDir, 'bootstrap');
+  if (!existsSync(bootstrap) || !statSync(bootstrap).isFile()) {
+    return {
+      errorType: 'Runtime.InvalidEntrypoint',
+      errorMessage: `Couldn't find valid bootstrap(s): [${bootstrap}]. A ${config.runtime} function needs an executable file named bootstrap in its code folder.`,
+    };
+  }
+  try {
+    accessSync(bootstrap, constants.X_OK);
+  } catch {
+    return {
+      errorType: 'Runtime.InvalidEntrypoint',
+      errorMessage: `fork/exec ${bootstrap}: permission denied. Make the file executable (chmod +x bootstrap).`,
+    };
+  }
+  return { command: bootstrap, args: [] };
+}
+
+export function isLaunchFailure(value: LaunchSpec | LaunchFailure): value is LaunchFailure {
+  return 'errorType' in value;
+}
+
+export interface PythonChoice {
+  readonly path: string;
+  /** The interpreter's version, e.g. `3.11`. */
+  readonly version: string;
+}
+
+/**
+ * Finds a Python that really runs for a runtime: the configured one, else `python3.X`, else
+ * `python3`. Version managers put shims on PATH that exist but fail, so each candidate is run
+ * once; the answer is kept for the life of the finder.
+ */
+export class PythonFinder {
+  private readonly found = new Map<string, PythonChoice | undefined>();
+
+  constructor(
+    private readonly path: string,
+    private readonly configured?: string,
+  ) {}
+
+  find(runtime: PythonRuntime): PythonChoice | undefined {
+    if (!this.found.has(runtime)) {
+      const candidates = this.configured !== undefined ? [this.configured] : [runtime, 'python3'];
+      let choice: PythonChoice | undefined;
+      for (const candidate of candidates) {
+        const executable = candidate.includes('/') ? candidate : findExecutable(candidate, this.path);
+        const probe = executable === undefined ? undefined : probePython(executable, this.path);
+        if (probe !== undefined) {
+          choice = probe;
+          break;
+        }
+      }
+      this.found.set(runtime, choice);
+    }
+    return this.found.get(runtime);
+  }
+}
+
+/** Runs the interpreter once for its version and real path (a shim's target starts faster than the shim). */
+function probePython(executable: string, path: string): PythonChoice | undefined {
+  const script = 'import sys; print("%d.%d" % sys.version_info[:2]); print(sys.executable)';
+  const result = spawnSync(executable, ['-c', script], { encoding: 'utf8', timeout: 10_000, env: { PATH: path } });
+  const [version = '', real = ''] = result.status === 0 ? result.stdout.trim().split('\n') : [];
+  if (!/^\d+\.\d+$/.test(version)) return undefined;
+  return { path: real === '' ? executable : real, version };
+}
+
+export function findExecutable(name: string, path: string): string | undefined {
+  for (const dir of path.split(delimiter)) {
+    if (dir === '') continue;
+    const candidate = join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      if (statSync(candidate).isFile()) return candidate;
+    } catch {
+      // Not here.
+    }
+  }
+  return undefined;
+}
+
+export interface EnvironmentContext {
+  readonly runtimeApi: string;
+  readonly region: string;
+  readonly logStreamName: string;
+  readonly runtimeDir: string;
+  readonly path: string;
+  readonly credentials?: AwsCredentials;
+  /** `NAME=value` the emulator uses to find the environment's processes; see processes.ts. */
+  readonly marker: readonly [string, string];
+}
+
+export interface AwsCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+}
+
+/** The variables a function sees in Lambda; nothing of the emulator's own environment leaks in but PATH. */
+export function lambdaEnvironment(config: FunctionConfig, context: EnvironmentContext): Record<string, string> {
+  const runtimeFolder = isNodeRuntime(config.runtime) ? 'node' : config.runtime.startsWith('python') ? 'python' : '';
+  // Defaults a function may override, as in Lambda.
+  const defaults: Record<string, string> = { PATH: context.path, LANG: 'en_US.UTF-8', TZ: ':UTC' };
+  if (isNodeRuntime(config.runtime)) {
+    defaults['NODE_PATH'] = [...(config.nodeModulePaths ?? []), config.codeDir].join(delimiter);
+  }
+  // Variables Lambda reserves: always the platform's values.
+  const reserved: Record<string, string> = {
+    _HANDLER: config.handler,
+    AWS_REGION: context.region,
+    AWS_DEFAULT_REGION: context.region,
+    AWS_LAMBDA_FUNCTION_NAME: config.name,
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(config.memoryMB),
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${config.name}`,
+    AWS_LAMBDA_LOG_STREAM_NAME: context.logStreamName,
+    AWS_LAMBDA_RUNTIME_API: context.runtimeApi,
+    LAMBDA_TASK_ROOT: config.codeDir,
+    LAMBDA_RUNTIME_DIR: runtimeFolder === '' ? context.runtimeDir : join(context.runtimeDir, runtimeFolder),
+    [context.marker[0]]: context.marker[1],
+  };
+  // Custom runtimes get no execution environment name in Lambda either.
+  if (runtimeFolder !== '') reserved['AWS_EXECUTION_ENV'] = `AWS_Lambda_${config.runtime}`;
+  if (context.credentials) {
+    reserved['AWS_ACCESS_KEY_ID'] = context.credentials.accessKeyId;
+    reserved['AWS_SECRET_ACCESS_KEY'] = context.credentials.secretAccessKey;
+    if (context.credentials.sessionToken !== undefined) reserved['AWS_SESSION_TOKEN'] = context.credentials.sessionToken;
+  }
+  return { ...defaults, ...config.environment, ...reserved };
+}
