@@ -70,9 +70,19 @@ export interface EnvironmentOptions {
 
 type State = 'initializing' | 'idle' | 'busy' | 'gone';
 
+/** The environment ended before its invocation reached the runtime; another one can take it. */
+export class EnvironmentLostError extends Error {
+  override name = 'EnvironmentLostError';
+
+  constructor(environmentId: string) {
+    super(`Environment ${environmentId} ended before its invocation started.`);
+  }
+}
+
 interface Current {
   readonly invocation: Invocation;
   readonly resolve: (outcome: InvocationOutcome) => void;
+  readonly reject: (error: EnvironmentLostError) => void;
   readonly log: LogRecord[];
   /** When the runtime received the event (START). */
   dispatchedAt?: number;
@@ -82,6 +92,8 @@ interface Current {
   timer?: NodeJS.Timeout;
   /** The runtime has started posting its answer (its body may still be arriving). */
   answering: boolean;
+  /** Peak memory read just before the platform killed the process. */
+  peakKB?: number;
   completed: boolean;
 }
 
@@ -106,6 +118,8 @@ export class Environment {
   private freezeTimer: NodeJS.Timeout | undefined;
   private exit: ProcessExit | undefined;
   private readonly exited: Promise<void>;
+  /** Settles once the processes are gone and the endpoint is closed. */
+  private released: Promise<void> = Promise.resolve();
   private markExited!: () => void;
 
   private constructor(private readonly options: EnvironmentOptions) {
@@ -137,8 +151,8 @@ export class Environment {
     if (this.current !== undefined || this.state === 'gone' || this.state === 'busy') {
       throw new Error(`Environment ${this.id} is not free (${this.state}).`);
     }
-    return new Promise((resolve) => {
-      this.current = { invocation, resolve, log: [], answering: false, completed: false };
+    return new Promise((resolve, reject) => {
+      this.current = { invocation, resolve, reject, log: [], answering: false, completed: false };
       if (this.state === 'idle') this.state = 'busy';
       if (this.initError !== undefined) {
         this.finishInitFailure();
@@ -152,22 +166,7 @@ export class Environment {
   /** Ends the environment and every process it started. */
   async stop(): Promise<void> {
     this.markGone();
-    const pid = this.child?.pid;
-    if (pid !== undefined) {
-      killGroup(pid);
-      killProcessesWithEnvironment(`${MARKER_NAME}=${this.id}`);
-      await Promise.race([this.exited, new Promise((r) => setTimeout(r, 2000))]);
-    }
-    await new Promise<void>((resolve) => {
-      if (this.server === undefined) {
-        resolve();
-        return;
-      }
-      this.server.close(() => {
-        resolve();
-      });
-      this.server.closeAllConnections();
-    });
+    await this.released;
   }
 
   // ---- process ----------------------------------------------------------------------------
@@ -270,7 +269,13 @@ export class Environment {
     this.stopMemoryWatch();
     this.pendingNext = undefined;
     const current = this.current;
-    if (current !== undefined && !current.completed) {
+    if (current !== undefined && !current.completed && current.dispatchedAt === undefined && this.initDurationMs !== undefined) {
+      // A warm environment died between invocations (it exited after its last answer) before
+      // taking this one: the invocation never started, so it goes to another environment.
+      this.current = undefined;
+      this.markGone();
+      current.reject(new EnvironmentLostError(this.id));
+    } else if (current !== undefined && !current.completed) {
       // Let the last output arrive before the invocation's log is closed.
       setImmediate(() => {
         if (current.dispatchedAt === undefined && this.initError !== undefined) {
@@ -287,6 +292,10 @@ export class Environment {
     }
   }
 
+  /**
+   * The environment takes no more invocations: its processes are killed (with any children that
+   * outlived the runtime) and its Runtime API endpoint closes.
+   */
   private markGone(): void {
     if (this.state === 'gone') return;
     this.state = 'gone';
@@ -294,6 +303,24 @@ export class Environment {
     clearTimeout(this.initLimitTimer);
     this.stopMemoryWatch();
     this.options.onGone(this);
+    this.released = this.release();
+  }
+
+  private async release(): Promise<void> {
+    if (this.child?.pid !== undefined) {
+      this.kill();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.exited, new Promise((resolve) => (timer = setTimeout(resolve, 2000)))]);
+      clearTimeout(timer);
+    }
+    const server = this.server;
+    if (server === undefined) return;
+    await new Promise<void>((resolve) => {
+      server.close(() => {
+        resolve();
+      });
+      server.closeAllConnections();
+    });
   }
 
   private kill(): void {
@@ -391,6 +418,7 @@ export class Environment {
     if (current.completed) return;
     const { config } = this.options;
     this.record(timeoutLine(current.invocation.requestId, config.timeoutSeconds), 'platform');
+    this.notePeakMemory();
     this.kill();
     this.complete(current, timedOutError(current.invocation.requestId, config.timeoutSeconds), {
       errorType: 'Sandbox.Timedout',
@@ -406,9 +434,15 @@ export class Environment {
       const rss = residentKB(pid);
       if (rss !== undefined && rss > limitKB) {
         this.outOfMemory = true;
+        this.notePeakMemory();
         this.kill();
       }
     }, MEMORY_CHECK_INTERVAL_MS);
+  }
+
+  private notePeakMemory(): void {
+    const pid = this.child?.pid;
+    if (this.current !== undefined && pid !== undefined) this.current.peakKB = peakResidentKB(pid);
   }
 
   private stopMemoryWatch(): void {
@@ -451,7 +485,7 @@ export class Environment {
     }
     const durationMs = (current.completedAt ?? performance.now()) - current.dispatchedAt;
     const pid = this.child?.pid;
-    const peakKB = (pid === undefined ? undefined : peakResidentKB(pid)) ?? 0;
+    const peakKB = current.peakKB ?? (pid === undefined ? undefined : peakResidentKB(pid)) ?? 0;
     const maxMemoryUsedMB = Math.min(config.memoryMB, Math.ceil(peakKB / 1024));
     const initDurationMs = this.coldStart ? (this.initDurationMs ?? performance.now() - this.startedAt) : undefined;
     this.coldStart = false;

@@ -3,7 +3,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import type { FunctionConfig } from '../function-config';
 import type { LogRecord } from '../logs/record';
-import { Environment, type Invocation, type InvocationOutcome } from './environment';
+import { Environment, EnvironmentLostError, type Invocation, type InvocationOutcome } from './environment';
 import { serviceErrors } from './lambda-errors';
 import type { AwsCredentials, RuntimeTools } from './launch';
 
@@ -96,7 +96,14 @@ export class FunctionPool {
       // Taking an idle environment and handing it the invocation happen in one turn, so two
       // concurrent invocations never pick the same one.
       environment = this.takeIdle() ?? (await this.startEnvironment());
-      return await environment.invoke(invocation);
+      try {
+        return await environment.invoke(invocation);
+      } catch (error) {
+        if (!(error instanceof EnvironmentLostError)) throw error;
+        // The invocation never started; a fresh environment runs it.
+        environment = await this.startEnvironment();
+        return await environment.invoke(invocation);
+      }
     } finally {
       this.inFlight--;
       if (environment !== undefined) this.released(environment);

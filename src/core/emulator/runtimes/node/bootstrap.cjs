@@ -410,9 +410,12 @@ function runBuffered(handler, requestId, deadline, headers, body) {
     if (error !== undefined && error !== null) sendError(error);
     else sendResponse(result);
   });
-  // The callback waits for the event loop to empty unless the handler said otherwise.
+  // The callback waits for the event loop to empty unless the handler said otherwise; like
+  // every completion, only its first call counts.
+  let calledBack = false;
   const callback = (/** @type {unknown} */ error, /** @type {unknown} */ result) => {
-    if (finished) return;
+    if (finished || calledBack) return;
+    calledBack = true;
     if ((error !== undefined && error !== null) || !waitForEmptyEventLoop) {
       done(error, result);
       return;
