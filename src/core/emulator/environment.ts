@@ -93,7 +93,7 @@ interface Current {
   /** The runtime has started posting its answer (its body may still be arriving). */
   answering: boolean;
   /** Peak memory read just before the platform killed the process. */
-  peakKB?: number;
+  peakKB?: number | undefined;
   completed: boolean;
 }
 
