@@ -66,6 +66,8 @@ export interface EmulatorOptions {
   readonly asyncRetries?: number;
   /** Delay before each retry; Lambda waits minutes, locally seconds are more useful. */
   readonly asyncRetryDelayMs?: number;
+  /** The init phase's limit (Lambda: 10 s); tests shorten it. */
+  readonly initLimitMs?: number;
   /** Node inspector port for debugging the functions' Node.js environments. */
   readonly inspectPort?: number;
 }
@@ -206,6 +208,7 @@ export class Emulator {
       region: this.region,
       ...(this.options.credentials === undefined ? {} : { credentials: this.options.credentials }),
       freeze: this.options.freeze ?? true,
+      ...(this.options.initLimitMs === undefined ? {} : { initLimitMs: this.options.initLimitMs }),
       concurrency: this.options.concurrency ?? 10,
       idleTimeoutMs: this.options.idleTimeoutMs ?? 5 * 60_000,
       hotReload: this.options.hotReload ?? true,

@@ -62,6 +62,8 @@ export interface EnvironmentOptions {
   readonly credentials?: AwsCredentials;
   /** Freeze the process group between invocations (SIGSTOP/SIGCONT), as Lambda does. */
   readonly freeze: boolean;
+  /** The init phase's limit; Lambda's is 10 seconds. */
+  readonly initLimitMs?: number;
   /** Every record as it is written, for live log views. */
   readonly onLog: (record: LogRecord) => void;
   /** Called once, when the environment can take no more invocations. */
@@ -132,6 +134,10 @@ export class Environment {
     await environment.listen();
     environment.launch();
     return environment;
+  }
+
+  private get initLimitMs(): number {
+    return this.options.initLimitMs ?? INIT_LIMIT_MS;
   }
 
   get isIdle(): boolean {
@@ -227,7 +233,7 @@ export class Environment {
     });
     this.initLimitTimer = setTimeout(() => {
       this.onInitLimit();
-    }, INIT_LIMIT_MS);
+    }, this.initLimitMs);
   }
 
   private readLines(stream: Readable | null): void {
@@ -357,7 +363,7 @@ export class Environment {
 
   private onInitLimit(): void {
     if (this.initDurationMs !== undefined || this.state === 'gone') return;
-    this.record(initReportLine(INIT_LIMIT_MS, 'init', 'timeout'), 'platform');
+    this.record(initReportLine(this.initLimitMs, 'init', 'timeout'), 'platform');
     if (this.current === undefined) {
       // No invocation is waiting: Lambda gives up on this environment.
       this.kill();

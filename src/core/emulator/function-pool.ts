@@ -12,6 +12,7 @@ export interface PoolOptions {
   readonly region: string;
   readonly credentials?: AwsCredentials;
   readonly freeze: boolean;
+  readonly initLimitMs?: number;
   /** Environments that may run at once; one more invocation is throttled. */
   readonly concurrency: number;
   readonly idleTimeoutMs: number;
@@ -129,6 +130,7 @@ export class FunctionPool {
       tools: this.options.tools,
       region: this.options.region,
       freeze: this.options.freeze,
+      ...(this.options.initLimitMs === undefined ? {} : { initLimitMs: this.options.initLimitMs }),
       ...(this.options.credentials === undefined ? {} : { credentials: this.options.credentials }),
       onLog: this.options.onLog,
       onGone: (gone) => {
