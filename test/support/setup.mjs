@@ -1,13 +1,23 @@
 // `npm run setup`: installs, once and idempotently, the tools the test tiers and `npm run demo`
-// need and npm ci does not provide: Debian's Chromium (plus ripgrep and the Kerberos headers that
-// code-server's install needs), and code-server in the ignored folder .cache/.
+// need and npm ci does not provide, all into the ignored folder .cache/ or from Debian:
+//   - Debian's Chromium, plus ripgrep and the Kerberos headers code-server's install needs, and
+//     the autotools that build the official Node.js runtime client's native addon;
+//   - code-server (a real VS Code);
+//   - a Python venv with the official Python runtime client, the AWS CLI and moto;
+//   - the official Node.js runtime client (npm aws-lambda-ric).
+// Go, for the Go runtime client's conformance test, comes with the machine (or Debian's golang-go).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, copyFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromiumPath, codeServerHome, projectRoot } from './vscode.mjs';
 
 const CODE_SERVER_VERSION = '4.100.3'; // VS Code 1.100.3; later versions need Node 22.
+// 3.3.0 is the last release that runs on Node.js 20; 4.x needs Node.js 22.
+const NODE_RIC_VERSION = '3.3.0';
+const cache = join(projectRoot, '.cache');
+export const venvPython = join(cache, 'venv/bin/python');
+export const nodeRicHome = join(cache, 'ric-node/node_modules/aws-lambda-ric');
 // code-server's ripgrep dependency downloads this archive in its postinstall; the machine has no
 // internet, so the cache it looks in first is seeded with Debian's ripgrep.
 const RIPGREP_CACHE = join(tmpdir(), 'vscode-ripgrep-cache-1.15.11');
@@ -28,10 +38,14 @@ function hasDebianPackage(name) {
 }
 
 function ensureDebianPackages() {
+  const onPath = (name) => ['/usr/bin', '/usr/local/bin', '/usr/local/go/bin'].some((dir) => existsSync(join(dir, name)));
   const needed = [
     ['chromium', () => existsSync(chromiumPath)],
     ['ripgrep', () => existsSync('/usr/bin/rg')],
     ['libkrb5-dev', () => hasDebianPackage('libkrb5-dev')],
+    ...['autoconf', 'automake', 'libtool', 'make', 'cmake'].map((name) => [name, () => onPath(name === 'libtool' ? 'libtoolize' : name)]),
+    ['g++', () => onPath('g++')],
+    ['golang-go', () => onPath('go')],
   ]
     .filter(([, present]) => !present())
     .map(([name]) => name);
@@ -61,19 +75,53 @@ function ensureCodeServer() {
   }
   // Install next to the final folder and move it in place only when complete, so an interrupted
   // install is never mistaken for a finished one.
-  const cache = join(projectRoot, '.cache');
-  const partial = join(cache, 'code-server.partial');
-  const final = join(cache, 'code-server');
+  installInto(join(cache, 'code-server'), (partial) =>
+    run('npm', ['install', '--prefix', partial, '--no-audit', '--no-fund', `code-server@${CODE_SERVER_VERSION}`], {
+      env: { ...process.env, npm_config_yes: 'true', npm_config_unsafe_perm: 'true' },
+    }),
+  );
+}
+
+/**
+ * Installs into a folder next to `final` and moves it in place only when complete, so an
+ * interrupted install is never mistaken for a finished one.
+ */
+function installInto(final, install) {
+  const partial = `${final}.partial`;
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(partial, { recursive: true });
-  run('npm', ['install', '--prefix', partial, '--no-audit', '--no-fund', `code-server@${CODE_SERVER_VERSION}`], {
-    env: { ...process.env, npm_config_yes: 'true', npm_config_unsafe_perm: 'true' },
-  });
+  install(partial);
   rmSync(final, { recursive: true, force: true });
   renameSync(partial, final);
 }
 
-const started = Date.now();
-ensureDebianPackages();
-ensureCodeServer();
-console.log(`setup: test tools ready (${((Date.now() - started) / 1000).toFixed(1)} s).`);
+function ensurePythonTools() {
+  const requirements = join(projectRoot, 'test/support/requirements.txt');
+  const stamp = join(cache, 'venv/.requirements');
+  const wanted = readFileSync(requirements, 'utf8');
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === wanted) return;
+  // A venv records its own path, so it is built in place (and rebuilt from scratch if interrupted).
+  rmSync(join(cache, 'venv'), { recursive: true, force: true });
+  run('python3', ['-m', 'venv', join(cache, 'venv')]);
+  run(venvPython, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '-r', requirements]);
+  writeFileSync(stamp, wanted);
+}
+
+function ensureNodeRuntimeClient() {
+  if (existsSync(join(nodeRicHome, 'dist/rapid-client.node')) || existsSync(join(nodeRicHome, 'build/Release/rapid-client.node'))) return;
+  // Its install builds curl and the C++ runtime client from source (about 2 minutes).
+  installInto(join(cache, 'ric-node'), (partial) =>
+    run('npm', ['install', '--prefix', partial, '--no-audit', '--no-fund', `aws-lambda-ric@${NODE_RIC_VERSION}`], {
+      env: { ...process.env, npm_config_yes: 'true' },
+    }),
+  );
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const started = Date.now();
+  ensureDebianPackages();
+  ensureCodeServer();
+  ensurePythonTools();
+  ensureNodeRuntimeClient();
+  console.log(`setup: test tools ready (${((Date.now() - started) / 1000).toFixed(1)} s).`);
+}
