@@ -1,12 +1,22 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const nodeGlobals = Object.fromEntries(
-  ['process', 'console', 'URL', 'setTimeout', 'clearTimeout', 'fetch', 'performance', 'AbortSignal', 'Buffer'].map((name) => [
-    name,
-    'readonly',
-  ]),
-);
+const readonly = (names) => Object.fromEntries(names.map((name) => [name, 'readonly']));
+const nodeGlobals = readonly([
+  'process',
+  'console',
+  'URL',
+  'setTimeout',
+  'clearTimeout',
+  'setImmediate',
+  'setInterval',
+  'fetch',
+  'performance',
+  'AbortSignal',
+  'Buffer',
+  'globalThis',
+]);
+const commonJsGlobals = readonly(['require', 'module', 'exports', '__dirname', '__filename']);
 
 export default tseslint.config(
   { ignores: ['dist/', 'out/', '.cache/', 'node_modules/', 'test-results/', 'test/fixtures/', 'examples/'] },
@@ -31,9 +41,21 @@ export default tseslint.config(
     },
   },
   {
+    // Tests read JSON as the type they expect, by a type parameter.
+    files: ['test/**/*.ts'],
+    rules: { '@typescript-eslint/no-unnecessary-type-parameters': 'off' },
+  },
+  {
     // Build and test scripts are plain JavaScript modules.
     files: ['**/*.mjs'],
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: { globals: nodeGlobals },
+  },
+  {
+    // The emulator's Node.js runtime runs as plain CommonJS in each environment; tsc checks it through @ts-check.
+    files: ['**/*.cjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { sourceType: 'commonjs', globals: { ...nodeGlobals, ...commonJsGlobals } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

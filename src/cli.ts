@@ -100,7 +100,9 @@ async function loadFunctions(
           watch,
           onRebuild: (name, outcome) => {
             process.stderr.write(
-              outcome instanceof Error ? `[${name}] rebuild failed: ${outcome.message}\n` : `[${name}] rebuilt in ${outcome.durationMs.toFixed(0)} ms\n`,
+              outcome instanceof Error
+                ? `[${name}] rebuild failed: ${outcome.message}\n`
+                : `[${name}] rebuilt in ${outcome.durationMs.toFixed(0)} ms\n`,
             );
           },
         },
@@ -152,7 +154,9 @@ async function serve(args: string[]): Promise<void> {
   }
   process.stderr.write(
     `Lambda Workbench emulator ${LAMBDA_WORKBENCH_VERSION}: serving ${functions.length} function(s) on ${server.url}\n` +
-      functions.map((f) => `  ${f.config.name}${f.functionName === undefined ? '' : ` (${f.logicalId})`}  ${f.config.runtime}\n`).join(''),
+      functions
+        .map((f) => `  ${f.config.name}${f.functionName === undefined ? '' : ` (${f.logicalId})`}  ${f.config.runtime}\n`)
+        .join(''),
   );
   const stop = async () => {
     await server.close();
@@ -181,7 +185,9 @@ async function invoke(args: string[]): Promise<void> {
   });
   const [name] = positionals;
   if (name === undefined || positionals.length > 1) {
-    throw new UsageError('invoke takes exactly one function name, e.g. "lambda-workbench invoke HelloFunction --event event.json".');
+    throw new UsageError(
+      'invoke takes exactly one function name, e.g. "lambda-workbench invoke HelloFunction --event event.json".',
+    );
   }
   const payload = readEvent(values.event);
   const { functions, prepared, buildDir } = await loadFunctions(values, false, name);
@@ -258,7 +264,9 @@ main(process.argv.slice(2)).catch((error: unknown) => {
     process.stderr.write(`lambda-workbench: ${error.message}. Run "lambda-workbench --help".\n`);
     process.exitCode = 2;
   } else {
-    process.stderr.write(`lambda-workbench: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `lambda-workbench: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exitCode = 1;
   }
 });

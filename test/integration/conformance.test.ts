@@ -18,6 +18,10 @@ after(() => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
+function omit(record: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([key]) => !keys.includes(key)));
+}
+
 /** Function names cannot hold dots; handler paths can. */
 function nameOf(handler: string): string {
   return handler.replaceAll('.', '-');
@@ -33,7 +37,10 @@ function withBootstrap(fixture: string, command: string): string {
 }
 
 function requireInstalled(path: string, what: string): void {
-  assert.ok(existsSync(path), `${what} is not installed at ${path}; run "npm run setup" (it installs the official runtime clients).`);
+  assert.ok(
+    existsSync(path),
+    `${what} is not installed at ${path}; run "npm run setup" (it installs the official runtime clients).`,
+  );
 }
 
 /** The parts of two results that must agree: status, function error, and the payload without request-specific values. */
@@ -79,11 +86,15 @@ describe('the official Node.js runtime client (aws-lambda-ric) gives the same re
   after(() => h.stop());
 
   const stripContext = (payload: unknown) => {
-    const { awsRequestId, remainingMs, traceId, logStreamName, invokedFunctionArn, cwd, ...rest } = payload as Record<string, unknown>;
-    void [awsRequestId, remainingMs, traceId, logStreamName, cwd];
-    // The names differ (ours-x / official-x); everything else about the ARN must match.
+    const rest = omit(payload as Record<string, unknown>, ['awsRequestId', 'remainingMs', 'traceId', 'logStreamName', 'cwd']);
+    // The names differ (ours-x / official-x); everything else about the ARN and log group must match.
     const unnamed = (value: unknown) => String(value).replace(/(ours|official)-/, '');
-    return { ...rest, invokedFunctionArn: unnamed(invokedFunctionArn), logGroupName: unnamed(rest['logGroupName']), functionName: '' };
+    return {
+      ...rest,
+      invokedFunctionArn: unnamed(rest['invokedFunctionArn']),
+      logGroupName: unnamed(rest['logGroupName']),
+      functionName: '',
+    };
   };
   const stripTrace = (payload: unknown) => {
     if (payload === null || typeof payload !== 'object' || !('trace' in payload)) return payload;
@@ -104,7 +115,7 @@ describe('the official Node.js runtime client (aws-lambda-ric) gives the same re
     });
   }
 
-  test('the context\'s request id is the Invoke API\'s, and the deadline follows the timeout', async () => {
+  test("the context's request id is the Invoke API's, and the deadline follows the timeout", async () => {
     const result = await h.invoke('official-context');
     const context = result.json<{ awsRequestId: string; remainingMs: number }>();
     assert.equal(context.awsRequestId, result.headers.get('x-amzn-requestid'));
@@ -146,19 +157,29 @@ describe('the official Python runtime client (awslambdaric) gives the same resul
 
   const strip = (payload: unknown) => {
     if (payload === null || typeof payload !== 'object') return payload;
-    const copy = { ...(payload as Record<string, unknown>) };
-    for (const key of ['aws_request_id', 'remaining_ms', 'trace_id', 'log_stream_name', 'cwd', 'requestId']) delete copy[key];
+    const copy = omit(payload as Record<string, unknown>, [
+      'aws_request_id',
+      'remaining_ms',
+      'trace_id',
+      'log_stream_name',
+      'cwd',
+      'requestId',
+    ]);
     if (typeof copy['function_name'] === 'string') copy['function_name'] = '';
     if (typeof copy['log_group_name'] === 'string') copy['log_group_name'] = '';
     if (typeof copy['invoked_function_arn'] === 'string') copy['invoked_function_arn'] = '';
     // Frames name each copy's own file path; their number and functions must match.
-    if (Array.isArray(copy['stackTrace'])) copy['stackTrace'] = (copy['stackTrace'] as string[]).map((f) => f.replace(/File ".*\//, 'File "'));
+    if (Array.isArray(copy['stackTrace']))
+      copy['stackTrace'] = (copy['stackTrace'] as string[]).map((f) => f.replace(/File ".*\//, 'File "'));
     return copy;
   };
 
   for (const handler of handlers) {
     test(`handlers.${handler}`, async () => {
-      const [ours, official] = await Promise.all([h.invoke(`ours-${handler}`, { probe: handler }), h.invoke(`official-${handler}`, { probe: handler })]);
+      const [ours, official] = await Promise.all([
+        h.invoke(`ours-${handler}`, { probe: handler }),
+        h.invoke(`official-${handler}`, { probe: handler }),
+      ]);
       assert.deepEqual(comparable(ours, strip), comparable(official, strip));
     });
   }
@@ -196,7 +217,7 @@ describe('a Go function built with aws-lambda-go runs as provided.al2023', () =>
     });
   });
 
-  test('an error is reported in the Go client\'s shape', async () => {
+  test("an error is reported in the Go client's shape", async () => {
     const result = await h.invoke('GoFunction', { fail: true, message: 'go failed' });
     assert.equal(result.headers.get('x-amz-function-error'), 'Unhandled');
     assert.deepEqual(result.json(), { errorMessage: 'go failed', errorType: 'errorString' });

@@ -11,7 +11,13 @@ import type { Runtime } from '../../src/core/runtimes';
 export const FUNCTIONS = resolve(__dirname, '../fixtures/functions');
 export const RUNTIME_DIR = resolve(__dirname, '../../src/core/emulator/runtimes');
 
-export function fn(name: string, runtime: Runtime, codeDir: string, handler: string, extra: Partial<FunctionConfig> = {}): FunctionConfig {
+export function fn(
+  name: string,
+  runtime: Runtime,
+  codeDir: string,
+  handler: string,
+  extra: Partial<FunctionConfig> = {},
+): FunctionConfig {
   return { name, runtime, handler, codeDir, timeoutSeconds: 3, memoryMB: 128, environment: {}, ...extra };
 }
 

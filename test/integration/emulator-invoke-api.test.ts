@@ -88,16 +88,24 @@ describe('Invoke API', () => {
 
   test('a client context reaches context.clientContext; a malformed one is refused', async () => {
     const clientContext = { custom: { tenant: 'acme' }, env: { locale: 'en' } };
-    const result = await h.invoke('context', {}, {
-      headers: { 'X-Amz-Client-Context': Buffer.from(JSON.stringify(clientContext)).toString('base64') },
-    });
+    const result = await h.invoke(
+      'context',
+      {},
+      {
+        headers: { 'X-Amz-Client-Context': Buffer.from(JSON.stringify(clientContext)).toString('base64') },
+      },
+    );
     assert.deepEqual(result.json<{ clientContext: unknown }>().clientContext, clientContext);
-    const bad = await h.invoke('context', {}, { headers: { 'X-Amz-Client-Context': Buffer.from('not json').toString('base64') } });
+    const bad = await h.invoke(
+      'context',
+      {},
+      { headers: { 'X-Amz-Client-Context': Buffer.from('not json').toString('base64') } },
+    );
     assert.equal(bad.status, 400);
     assert.equal(bad.headers.get('x-amzn-errortype'), 'InvalidRequestContentException');
   });
 
-  test('a function error is HTTP 200 with X-Amz-Function-Error: Unhandled and the runtime\'s error body', async () => {
+  test("a function error is HTTP 200 with X-Amz-Function-Error: Unhandled and the runtime's error body", async () => {
     const result = await h.invoke('throws');
     assert.equal(result.status, 200);
     assert.equal(result.headers.get('x-amz-function-error'), 'Unhandled');
@@ -108,7 +116,7 @@ describe('Invoke API', () => {
     assert.ok(error.trace.some((line) => line.includes('handlers.js')));
   });
 
-  test('LogType Tail returns the invocation\'s log: START, output, END, REPORT', async () => {
+  test("LogType Tail returns the invocation's log: START, output, END, REPORT", async () => {
     const result = await h.invoke('logs', {}, { headers: { 'X-Amz-Log-Type': 'Tail' } });
     const id = result.headers.get('x-amzn-requestid') ?? '';
     const lines = result.log.trimEnd().split('\n');
@@ -117,7 +125,10 @@ describe('Invoke API', () => {
     assert.match(result.log, new RegExp(`\\t${id}\\tWARN\\twarn line\\n`));
     assert.match(result.log, new RegExp(`\\t${id}\\tINFO\\tmulti\\nline\\n`), 'a multi-line message stays one record');
     assert.ok(lines.includes(`END RequestId: ${id}`));
-    assert.match(lines.at(-1) ?? '', /^REPORT RequestId: \S+\tDuration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB\t/);
+    assert.match(
+      lines.at(-1) ?? '',
+      /^REPORT RequestId: \S+\tDuration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB\t/,
+    );
   });
 
   test('the log tail is the last 4 KB of a long log', async () => {

@@ -54,17 +54,21 @@ describe('environment lifecycle', () => {
     assert.doesNotMatch(second.log, /Init Duration/);
   });
 
-  test('the REPORT line has Lambda\'s exact format, trailing tab included', async () => {
+  test("the REPORT line has Lambda's exact format, trailing tab included", async () => {
     const result = await h.invoke('counter', {}, tail);
     const id = result.headers.get('x-amzn-requestid') ?? '';
     const report = result.log.split('\n').find((line) => line.startsWith('REPORT'));
     assert.match(
       report ?? '',
-      new RegExp(`^REPORT RequestId: ${id}\\tDuration: \\d+\\.\\d{2} ms\\tBilled Duration: \\d+ ms\\tMemory Size: 128 MB\\tMax Memory Used: \\d+ MB\\t$`),
+      new RegExp(
+        `^REPORT RequestId: ${id}\\tDuration: \\d+\\.\\d{2} ms\\tBilled Duration: \\d+ ms\\tMemory Size: 128 MB\\tMax Memory Used: \\d+ MB\\t$`,
+      ),
     );
     const used = Number(/Max Memory Used: (\d+) MB/.exec(report ?? '')?.[1]);
     assert.ok(used >= 10 && used <= 128, `Max Memory Used ${used} MB is a real reading`);
-    const [duration, billed] = [/Duration: ([\d.]+) ms/, /Billed Duration: (\d+) ms/].map((re) => Number(re.exec(report ?? '')?.[1]));
+    const [duration, billed] = [/Duration: ([\d.]+) ms/, /Billed Duration: (\d+) ms/].map((re) =>
+      Number(re.exec(report ?? '')?.[1]),
+    );
     assert.equal(billed, Math.max(1, Math.ceil(duration ?? 0)));
   });
 
@@ -76,7 +80,7 @@ describe('environment lifecycle', () => {
     assert.equal(streams.size, 3, 'each environment has its own log stream');
   });
 
-  test('each function sees only its own variables, and Lambda\'s, never the emulator\'s', async () => {
+  test("each function sees only its own variables, and Lambda's, never the emulator's", async () => {
     const a = (await h.invoke('envA')).json<Record<string, string>>();
     const b = (await h.invoke('envB')).json<Record<string, string>>();
     assert.equal(a['FOO'], 'a');
@@ -142,7 +146,7 @@ describe('environment lifecycle', () => {
     assert.equal((await h.invoke('counter')).status, 200, 'the emulator keeps serving');
   });
 
-  test('memory beyond the function\'s size ends the invocation as out of memory', async () => {
+  test("memory beyond the function's size ends the invocation as out of memory", async () => {
     const result = await h.invoke('allocates', { mb: 400 }, tail);
     assert.equal(result.headers.get('x-amz-function-error'), 'Unhandled');
     assert.match(result.json<LambdaError>().errorType, /^Runtime\.(OutOfMemory|ExitError)$/);
@@ -234,7 +238,10 @@ describe('custom runtimes', () => {
   test('a bootstrap executable runs as is and talks to the Runtime API', async () => {
     const result = await h.invoke('shell', { n: 1 }, tail);
     assert.deepEqual(result.json(), { shell: true, event: { n: 1 } });
-    assert.match(result.log, new RegExp(`handling ${result.headers.get('x-amzn-requestid') ?? ''} with handler function\\.handler`));
+    assert.match(
+      result.log,
+      new RegExp(`handling ${result.headers.get('x-amzn-requestid') ?? ''} with handler function\\.handler`),
+    );
     const env = await h.invoke('shell', { n: 2 });
     assert.deepEqual(env.json(), { shell: true, event: { n: 2 } }, 'warm reuse');
   });
@@ -254,7 +261,11 @@ describe('custom runtimes', () => {
 
 describe('stopping', () => {
   test('no process survives the emulator, not even a detached child of a handler', async () => {
-    const h = await startEmulator([node('orphan', 'handlers.spawnsOrphan'), node('counter', 'handlers.counter'), node('slow', 'handlers.slowPid')]);
+    const h = await startEmulator([
+      node('orphan', 'handlers.spawnsOrphan'),
+      node('counter', 'handlers.counter'),
+      node('slow', 'handlers.slowPid'),
+    ]);
     const orphan = (await h.invoke('orphan')).json<number>();
     const environment = (await h.invoke('counter')).json<{ pid: number }>().pid;
     assert.ok(isAlive(orphan) && isAlive(environment));

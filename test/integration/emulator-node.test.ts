@@ -64,7 +64,7 @@ describe('Node.js runtime', () => {
     });
   });
 
-  describe('reports init errors with Lambda\'s error types', () => {
+  describe("reports init errors with Lambda's error types", () => {
     const cases: [string, string, RegExp][] = [
       ['malformed', 'Runtime.MalformedHandlerName', /^Bad handler$/],
       ['dotdot', 'Runtime.MalformedHandlerName', /is not a valid handler name/],
@@ -82,15 +82,23 @@ describe('Node.js runtime', () => {
         const error = result.json<LambdaError>();
         assert.equal(error.errorType, errorType);
         assert.match(error.errorMessage, message);
-        assert.match(result.log, new RegExp(`INIT_REPORT Init Duration: [\\d.]+ ms\\tPhase: init\\tStatus: error\\tError Type: ${errorType.replace('.', '\\.')}`));
+        assert.match(
+          result.log,
+          new RegExp(
+            `INIT_REPORT Init Duration: [\\d.]+ ms\\tPhase: init\\tStatus: error\\tError Type: ${errorType.replace('.', '\\.')}`,
+          ),
+        );
         assert.match(result.log, /REPORT RequestId: .*Init Duration: [\d.]+ ms\tStatus: error\t$/m);
       });
     }
 
-    test('init output is part of the first invocation\'s log', async () => {
+    test("init output is part of the first invocation's log", async () => {
       const result = await h.invoke('initError', {}, { headers: { 'X-Amz-Log-Type': 'Tail' } });
       assert.match(result.log, /\tundefined\tINFO\tinitializing\n/, 'during init the request id prints as undefined');
-      assert.match(result.log, /\tundefined\tERROR\tUncaught Exception \t\{"errorType":"Error","errorMessage":"init failed on purpose"/);
+      assert.match(
+        result.log,
+        /\tundefined\tERROR\tUncaught Exception \t\{"errorType":"Error","errorMessage":"init failed on purpose"/,
+      );
     });
   });
 
@@ -108,7 +116,10 @@ describe('Node.js runtime', () => {
     test('a synchronous throw fails the invocation, and the error is logged as "Invoke Error"', async () => {
       const result = await h.invoke('syncThrows', {}, { headers: { 'X-Amz-Log-Type': 'Tail' } });
       assert.equal(result.json<LambdaError>().errorType, 'TypeError');
-      assert.match(result.log, /\tERROR\tInvoke Error \t\{"errorType":"TypeError","errorMessage":"sync boom","stack":\["TypeError: sync boom",/);
+      assert.match(
+        result.log,
+        /\tERROR\tInvoke Error \t\{"errorType":"TypeError","errorMessage":"sync boom","stack":\["TypeError: sync boom",/,
+      );
     });
 
     test('a result that cannot be serialized fails the invocation', async () => {
@@ -173,7 +184,7 @@ describe('Node.js runtime', () => {
   });
 
   describe('console', () => {
-    test('console methods write Lambda\'s text format with levels', async () => {
+    test("console methods write Lambda's text format with levels", async () => {
       const result = await h.invoke('logs', {}, { headers: { 'X-Amz-Log-Type': 'Tail' } });
       const id = result.headers.get('x-amzn-requestid') ?? '';
       const iso = '\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z';

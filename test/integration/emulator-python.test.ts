@@ -33,7 +33,7 @@ describe('Python runtime', () => {
   });
   after(() => h.stop());
 
-  test('returns the handler\'s value as JSON and keeps module state warm', async () => {
+  test("returns the handler's value as JSON and keeps module state warm", async () => {
     assert.deepEqual((await h.invoke('echo', { a: [1, 'x'] })).json(), { a: [1, 'x'] });
     const first = (await h.invoke('counter')).json<{ invocations: number; pid: number }>();
     const second = (await h.invoke('counter')).json<{ invocations: number; pid: number }>();
@@ -46,9 +46,13 @@ describe('Python runtime', () => {
     assert.deepEqual((await h.invoke('decimal')).json(), { price: 19.99, count: 3 });
   });
 
-  test('the context object has Lambda\'s fields', async () => {
+  test("the context object has Lambda's fields", async () => {
     const custom = { custom: { tenant: 'acme' } };
-    const result = await h.invoke('context', {}, { headers: { 'X-Amz-Client-Context': Buffer.from(JSON.stringify(custom)).toString('base64') } });
+    const result = await h.invoke(
+      'context',
+      {},
+      { headers: { 'X-Amz-Client-Context': Buffer.from(JSON.stringify(custom)).toString('base64') } },
+    );
     const context = result.json<Record<string, unknown>>();
     assert.equal(context['aws_request_id'], result.headers.get('x-amzn-requestid'));
     assert.equal(context['function_name'], 'context');
@@ -63,14 +67,14 @@ describe('Python runtime', () => {
     assert.equal(context['cwd'], join(FUNCTIONS, 'python'));
   });
 
-  test('the environment is Lambda\'s for the runtime', async () => {
+  test("the environment is Lambda's for the runtime", async () => {
     const env = (await h.invoke('env')).json<Record<string, string>>();
     assert.equal(env['AWS_EXECUTION_ENV'], 'AWS_Lambda_python3.11');
     assert.equal(env['_HANDLER'], 'handlers.env');
     assert.equal(env['NODE_PATH'], undefined);
   });
 
-  test('print is written as is; logging uses Lambda\'s format; a multi-line message is one record', async () => {
+  test("print is written as is; logging uses Lambda's format; a multi-line message is one record", async () => {
     const result = await h.invoke('logs', {}, tail);
     const id = result.headers.get('x-amzn-requestid') ?? '';
     const time = '\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z';
@@ -88,7 +92,10 @@ describe('Python runtime', () => {
     assert.equal(error.errorMessage, 'boom');
     assert.equal(error.requestId, result.headers.get('x-amzn-requestid'));
     assert.match(error.stackTrace[0] ?? '', /handlers\.py", line \d+, in raises/);
-    assert.match(result.log, /^\[ERROR\] ValueError: boom\nTraceback \(most recent call last\):\n\u00a0\u00a0File ".*handlers\.py"/m);
+    assert.match(
+      result.log,
+      /^\[ERROR\] ValueError: boom\nTraceback \(most recent call last\):\n\u00a0\u00a0File ".*handlers\.py"/m,
+    );
   });
 
   test('a value that is not JSON-serializable is Runtime.MarshalError', async () => {

@@ -1,11 +1,11 @@
 // `npm test`: every test tier, in order, each with its count. A tier that fails, or runs no test,
-// fails the run. `npm test -- --tiers unit,host` runs a subset (the default is all three).
+// fails the run. `npm test -- --tiers unit,integration` runs a subset (the default is all four).
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { projectRoot } from './vscode.mjs';
 
-const ALL = ['unit', 'host', 'ui'];
+const ALL = ['unit', 'integration', 'host', 'ui'];
 const { values } = parseArgs({ options: { tiers: { type: 'string', default: ALL.join(',') } } });
 const tiers = values.tiers.split(',').map((t) => t.trim());
 for (const tier of tiers) if (!ALL.includes(tier)) throw new Error(`Unknown tier "${tier}"; use ${ALL.join(', ')}.`);
@@ -21,6 +21,7 @@ const steps = {
   setup: [node, 'test/support/setup.mjs'],
   build: [node, 'esbuild.mjs'],
   unit: nodeTest('test/unit'),
+  integration: nodeTest('test/integration'),
   host: [node, 'test/support/run-host-tests.mjs'],
   package: [node, 'esbuild.mjs', '--package', '--target', 'linux-x64'],
   ui: nodeTest('test/ui'),

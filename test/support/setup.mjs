@@ -43,7 +43,10 @@ function ensureDebianPackages() {
     ['chromium', () => existsSync(chromiumPath)],
     ['ripgrep', () => existsSync('/usr/bin/rg')],
     ['libkrb5-dev', () => hasDebianPackage('libkrb5-dev')],
-    ...['autoconf', 'automake', 'libtool', 'make', 'cmake'].map((name) => [name, () => onPath(name === 'libtool' ? 'libtoolize' : name)]),
+    ...['autoconf', 'automake', 'libtool', 'make', 'cmake'].map((name) => [
+      name,
+      () => onPath(name === 'libtool' ? 'libtoolize' : name),
+    ]),
     ['g++', () => onPath('g++')],
     ['golang-go', () => onPath('go')],
   ]
@@ -108,7 +111,8 @@ function ensurePythonTools() {
 }
 
 function ensureNodeRuntimeClient() {
-  if (existsSync(join(nodeRicHome, 'dist/rapid-client.node')) || existsSync(join(nodeRicHome, 'build/Release/rapid-client.node'))) return;
+  if (existsSync(join(nodeRicHome, 'dist/rapid-client.node')) || existsSync(join(nodeRicHome, 'build/Release/rapid-client.node')))
+    return;
   // Its install builds curl and the C++ runtime client from source (about 2 minutes).
   installInto(join(cache, 'ric-node'), (partial) =>
     run('npm', ['install', '--prefix', partial, '--no-audit', '--no-fund', `aws-lambda-ric@${NODE_RIC_VERSION}`], {

@@ -100,7 +100,11 @@ export async function watchHandler(
           build.onEnd((result) => {
             const outcome =
               result.errors.length > 0
-                ? new BundleError(request.entry, result.errors.map((m) => toProblem(m, workingDir)), request.displayRoot)
+                ? new BundleError(
+                    request.entry,
+                    result.errors.map((m) => toProblem(m, workingDir)),
+                    request.displayRoot,
+                  )
                 : summarize(result, outFile, workingDir, request, performance.now() - started, esbuild.version);
             if (firstBuild !== undefined) {
               firstBuild(outcome instanceof BundleError ? outcome : undefined);
@@ -123,7 +127,11 @@ export async function watchHandler(
   return { outFile, dispose: () => context.dispose() };
 }
 
-function buildOptions(request: BundleRequest): { options: BuildOptions & { metafile: true }; outFile: string; workingDir: string } {
+function buildOptions(request: BundleRequest): {
+  options: BuildOptions & { metafile: true };
+  outFile: string;
+  workingDir: string;
+} {
   const outFile = join(request.outDir, `${basename(request.entry, extname(request.entry))}.js`);
   // esbuild reports locations relative to its working directory; messages are shown relative to displayRoot.
   const workingDir = request.displayRoot ?? dirname(request.entry);

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { FunctionConfig } from '../function-config';
-import { isNodeRuntime, type NodeRuntime } from '../runtimes';
+import { isNodeRuntime } from '../runtimes';
 import { bundleHandler, watchHandler, type BundleError, type BundleResult } from './bundle';
 
 const JAVASCRIPT_EXTENSIONS = ['', '.js', '.mjs', '.cjs'];
@@ -49,7 +49,7 @@ export async function prepareLocalFunction(config: FunctionConfig, options: Prep
   const request = {
     entry,
     outDir: join(buildRoot, module.moduleRoot),
-    runtime: config.runtime as NodeRuntime,
+    runtime: config.runtime,
     minify: options.minify ?? false,
     sourcemap: true,
     displayRoot: config.codeDir,

@@ -1,6 +1,6 @@
 // CloudFormation's YAML: the short-form tags (!Ref, !Sub, !GetAtt...) read as the long forms
 // ({"Ref": ...}, {"Fn::Sub": ...}), so the rest of the code sees one shape. JSON templates parse too.
-import { parse, type Tags, type YAMLMap, type YAMLSeq } from 'yaml';
+import { parse, type Tags } from 'yaml';
 import { WorkbenchError } from '../errors';
 
 const FUNCTIONS = [
@@ -26,8 +26,8 @@ const FUNCTIONS = [
 function tagsFor(tag: string, longName: string, scalar: (value: string) => unknown = (value) => value): Tags {
   return [
     { tag, resolve: (value: string) => ({ [longName]: scalar(value) }) },
-    { tag, collection: 'seq', resolve: (value) => ({ [longName]: (value as YAMLSeq).toJSON() as unknown }) },
-    { tag, collection: 'map', resolve: (value) => ({ [longName]: (value as YAMLMap).toJSON() as unknown }) },
+    { tag, collection: 'seq', resolve: (value) => ({ [longName]: value.toJSON() as unknown }) },
+    { tag, collection: 'map', resolve: (value) => ({ [longName]: value.toJSON() as unknown }) },
   ];
 }
 

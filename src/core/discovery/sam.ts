@@ -82,7 +82,9 @@ function readFunction(
     warnings.push(`${logicalId}: runtime ${JSON.stringify(runtime)} is not one Lambda Workbench runs.`);
   }
   const environment: Record<string, string> = {};
-  const variables = asObject(resolver.resolve(asObject(properties['Environment'])?.['Variables'], `${logicalId}.Environment`, warnings));
+  const variables = asObject(
+    resolver.resolve(asObject(properties['Environment'])?.['Variables'], `${logicalId}.Environment`, warnings),
+  );
   for (const [key, raw] of Object.entries(variables ?? {})) {
     if (raw === null || typeof raw === 'object') {
       warnings.push(`${logicalId}: environment variable ${key} has a value that cannot be resolved locally; it is left empty.`);
@@ -110,7 +112,11 @@ function readFunction(
     },
     templatePath,
     ...(metadata?.['BuildMethod'] === 'esbuild'
-      ? { esbuild: { entryPoints: Array.isArray(entryPoints) ? entryPoints.filter((e): e is string => typeof e === 'string') : [] } }
+      ? {
+          esbuild: {
+            entryPoints: Array.isArray(entryPoints) ? entryPoints.filter((e): e is string => typeof e === 'string') : [],
+          },
+        }
       : {}),
     warnings,
   };
@@ -125,6 +131,11 @@ function mergeGlobals(globals: JsonObject, own: JsonObject): JsonObject {
     merged[key] = global !== undefined && local !== undefined ? mergeGlobals(global, local) : value;
   }
   return merged;
+}
+
+/** A value as text: strings as they are, numbers and booleans as written, structures as JSON. */
+function scalarText(value: Exclude<Json, null>): string {
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
 function asObject(value: Json | undefined): JsonObject | undefined {
@@ -145,7 +156,8 @@ class Resolver {
   ) {
     for (const [name, definition] of Object.entries(asObject(template['Parameters']) ?? {})) {
       const fallback = asObject(definition)?.['Default'];
-      const value = options.parameters?.[name] ?? (fallback === undefined || fallback === null ? undefined : String(fallback as string));
+      const value =
+        options.parameters?.[name] ?? (fallback === undefined || fallback === null ? undefined : scalarText(fallback));
       if (value !== undefined) this.parameters.set(name, value);
     }
     this.conditions = asObject(template['Conditions']) ?? {};
@@ -189,7 +201,7 @@ class Resolver {
         if (!Array.isArray(argument) || typeof argument[0] !== 'string') return UNRESOLVED;
         const parts = this.walk(argument[1], where, warnings);
         if (!Array.isArray(parts)) return UNRESOLVED;
-        return parts.map((p) => String(p as string)).join(argument[0]);
+        return parts.map((p) => (p === null ? '' : scalarText(p))).join(argument[0]);
       }
       case 'Fn::Select': {
         if (!Array.isArray(argument)) return UNRESOLVED;
@@ -225,21 +237,22 @@ class Resolver {
   private sub(argument: Json, where: string, warnings: string[]): string | undefined {
     const [text, variables] = Array.isArray(argument) ? [argument[0], asObject(argument[1] ?? null)] : [argument, undefined];
     if (typeof text !== 'string') return undefined;
-    let ok = true;
+    const unresolved: string[] = [];
     const result = text.replace(/\$\{(!?)([^}]+)\}/g, (whole, literal: string, name: string) => {
       if (literal === '!') return `\${${name}}`;
       const own = variables?.[name];
       if (own !== undefined) {
         const resolved = this.walk(own, where, warnings);
-        if (resolved !== UNRESOLVED && resolved !== undefined && resolved !== null && typeof resolved !== 'object') return String(resolved);
+        if (resolved !== UNRESOLVED && resolved !== undefined && resolved !== null && typeof resolved !== 'object')
+          return String(resolved);
       }
       const ref = name.includes('.') ? undefined : this.ref(name);
       if (ref !== undefined) return ref;
-      ok = false;
+      unresolved.push(name);
       warnings.push(`${where}: \${${name}} in !Sub cannot be resolved locally.`);
       return whole;
     });
-    return ok ? result : undefined;
+    return unresolved.length === 0 ? result : undefined;
   }
 
   private condition(name: string, where: string, warnings: string[]): boolean | undefined {

@@ -141,7 +141,9 @@ export class Emulator {
       );
     }
     if (request.qualifier !== undefined && reference.qualifier !== undefined && request.qualifier !== reference.qualifier) {
-      throw serviceErrors.invalidParameter('The derived qualifier from the function name does not match the specified qualifier.');
+      throw serviceErrors.invalidParameter(
+        'The derived qualifier from the function name does not match the specified qualifier.',
+      );
     }
     const qualifier = request.qualifier ?? reference.qualifier;
     const pool = this.pool(reference.name);

@@ -287,7 +287,8 @@ export class Environment {
         if (current.dispatchedAt === undefined && this.initError !== undefined) {
           this.finishInitFailure();
         } else {
-          const outOfMemory = this.outOfMemory || current.log.some((r) => /JavaScript heap out of memory|MemoryError/.test(r.message));
+          const outOfMemory =
+            this.outOfMemory || current.log.some((r) => /JavaScript heap out of memory|MemoryError/.test(r.message));
           this.complete(current, exitError(current.invocation.requestId, exit, outOfMemory), {
             errorType: outOfMemory ? 'Runtime.OutOfMemory' : 'Runtime.ExitError',
           });
@@ -346,7 +347,8 @@ export class Environment {
 
   private freeze(): void {
     const pid = this.child?.pid;
-    if (pid === undefined || this.frozen || this.exit !== undefined || this.current !== undefined || this.state === 'gone') return;
+    if (pid === undefined || this.frozen || this.exit !== undefined || this.current !== undefined || this.state === 'gone')
+      return;
     signalGroup(pid, 'SIGSTOP');
     this.frozen = true;
   }
@@ -566,7 +568,8 @@ export class Environment {
     if (this.pendingNext !== undefined || running) {
       sendJson(res, 403, {
         errorType: 'InvalidStateTransition',
-        errorMessage: 'State transition from Running to Ready failed: the runtime asked for the next event before answering this one.',
+        errorMessage:
+          'State transition from Running to Ready failed: the runtime asked for the next event before answering this one.',
       });
       return;
     }
@@ -623,9 +626,13 @@ export class Environment {
       const streamedErrorType = streaming ? req.trailers['lambda-runtime-function-error-type'] : undefined;
       if (streamedErrorType !== undefined) {
         const errorBody = req.trailers['lambda-runtime-function-error-body'];
-        this.complete(current, errorBody === undefined ? platformError(streamedErrorType, '') : Buffer.from(errorBody, 'base64'), {
-          errorType: streamedErrorType,
-        });
+        this.complete(
+          current,
+          errorBody === undefined ? platformError(streamedErrorType, '') : Buffer.from(errorBody, 'base64'),
+          {
+            errorType: streamedErrorType,
+          },
+        );
       } else if (isError) {
         this.complete(current, body, { errorType: errorTypeOf(req, body) });
       } else {

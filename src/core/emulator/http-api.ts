@@ -62,7 +62,13 @@ async function handle(emulator: Emulator, req: IncomingMessage, res: ServerRespo
   sendError(res, new ServiceError(404, 'UnknownOperationException', `Unknown operation: ${req.method ?? ''} ${url.pathname}`));
 }
 
-async function handleInvoke(emulator: Emulator, req: IncomingMessage, res: ServerResponse, functionName: string, url: URL): Promise<void> {
+async function handleInvoke(
+  emulator: Emulator,
+  req: IncomingMessage,
+  res: ServerResponse,
+  functionName: string,
+  url: URL,
+): Promise<void> {
   const body = await new Promise<{ payload: Buffer; tooLarge: boolean }>((resolve) => {
     readBody(req, MAX_SYNC_PAYLOAD_BYTES, (payload, tooLarge) => {
       resolve({ payload, tooLarge });

@@ -7,7 +7,9 @@ export function newRequestId(): string {
 
 /** An X-Ray trace header as Lambda passes it: `Root=1-<epoch hex>-<96-bit hex>;Parent=<64-bit hex>;Sampled=0`. */
 export function newTraceId(now = Date.now()): string {
-  const epoch = Math.floor(now / 1000).toString(16).padStart(8, '0');
+  const epoch = Math.floor(now / 1000)
+    .toString(16)
+    .padStart(8, '0');
   return `Root=1-${epoch}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=0`;
 }
 
@@ -45,7 +47,12 @@ export function parseFunctionName(value: string): FunctionReference | undefined 
   return undefined;
 }
 
-function reference(name: string | undefined, qualifier?: string, region?: string, accountId?: string): FunctionReference | undefined {
+function reference(
+  name: string | undefined,
+  qualifier?: string,
+  region?: string,
+  accountId?: string,
+): FunctionReference | undefined {
   if (name === undefined) return undefined;
   return {
     name,

@@ -7,7 +7,10 @@ export function platformError(errorType: string, errorMessage: string): Buffer {
 }
 
 export function timedOutError(requestId: string, timeoutSeconds: number): Buffer {
-  return platformError('Sandbox.Timedout', `RequestId: ${requestId} Error: Task timed out after ${timeoutSeconds.toFixed(2)} seconds`);
+  return platformError(
+    'Sandbox.Timedout',
+    `RequestId: ${requestId} Error: Task timed out after ${timeoutSeconds.toFixed(2)} seconds`,
+  );
 }
 
 export interface ProcessExit {
@@ -53,6 +56,10 @@ export const serviceErrors = {
   invalidRequestContent: (message: string) => new ServiceError(400, 'InvalidRequestContentException', message),
   invalidParameter: (message: string) => new ServiceError(400, 'InvalidParameterValueException', message),
   requestTooLarge: (limit: number) =>
-    new ServiceError(413, 'RequestEntityTooLargeException', `Request must be smaller than ${limit} bytes for the InvokeFunction operation`),
+    new ServiceError(
+      413,
+      'RequestEntityTooLargeException',
+      `Request must be smaller than ${limit} bytes for the InvokeFunction operation`,
+    ),
   unsupported: (message: string) => new ServiceError(400, 'UnsupportedOperationException', message),
 };

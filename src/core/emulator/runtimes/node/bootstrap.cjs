@@ -43,7 +43,8 @@ function errorBody(/** @type {any} */ error) {
   } catch {
     return {
       errorType: 'handled',
-      errorMessage: 'callback called with Error argument, but there was a problem while retrieving one or more of its message, name, and stack',
+      errorMessage:
+        'callback called with Error argument, but there was a problem while retrieving one or more of its message, name, and stack',
     };
   }
 }
@@ -71,7 +72,8 @@ function formatErrorForLog(/** @type {any} */ error) {
 
 const LEVELS = /** @type {const} */ ({ TRACE: 1, DEBUG: 2, INFO: 3, WARN: 4, ERROR: 5, FATAL: 6 });
 const jsonLogs = (process.env['AWS_LAMBDA_LOG_FORMAT'] ?? '').toUpperCase() === 'JSON';
-const minimumLevel = LEVELS[/** @type {keyof typeof LEVELS} */ ((process.env['AWS_LAMBDA_LOG_LEVEL'] ?? '').toUpperCase())] ?? LEVELS.TRACE;
+const minimumLevel =
+  LEVELS[/** @type {keyof typeof LEVELS} */ ((process.env['AWS_LAMBDA_LOG_LEVEL'] ?? '').toUpperCase())] ?? LEVELS.TRACE;
 /** @type {string | undefined} */
 let currentRequestId;
 
@@ -321,7 +323,7 @@ function parseHeaderJson(/** @type {string | undefined} */ value, /** @type {str
   try {
     return JSON.parse(value);
   } catch (error) {
-    throw new Error(`Cannot parse ${name} as json: ${String(error)}`);
+    throw new Error(`Cannot parse ${name} as json: ${String(error)}`, { cause: error });
   }
 }
 
@@ -341,7 +343,12 @@ function scheduleNext(handler, next) {
 }
 
 /** Posts an invocation's answer and asks for the next event in the same write. */
-function answerAndContinue(/** @type {Function} */ handler, /** @type {string} */ apiPath, /** @type {string} */ body, /** @type {Record<string, string>} */ headers) {
+function answerAndContinue(
+  /** @type {Function} */ handler,
+  /** @type {string} */ apiPath,
+  /** @type {string} */ body,
+  /** @type {Record<string, string>} */ headers,
+) {
   const [posted, next] = api.send([
     { method: 'POST', path: apiPath, body, headers: { 'Content-Type': 'application/json', ...headers } },
     { method: 'GET', path: '/invocation/next' },
@@ -396,10 +403,13 @@ function runBuffered(handler, requestId, deadline, headers, body) {
   const sendError = (/** @type {unknown} */ error) => {
     logError('Invoke Error', error);
     const body = errorBody(error);
-    answerAndContinue(handler, `/invocation/${id}/error`, JSON.stringify(body), { 'Lambda-Runtime-Function-Error-Type': body.errorType });
+    answerAndContinue(handler, `/invocation/${id}/error`, JSON.stringify(body), {
+      'Lambda-Runtime-Function-Error-Type': body.errorType,
+    });
   };
   /** Only the first completion of an invocation counts. */
-  const once = (/** @type {(...args: any[]) => void} */ fn) =>
+  const once =
+    (/** @type {(...args: any[]) => void} */ fn) =>
     (/** @type {any[]} */ ...args) => {
       if (finished) return;
       finished = true;
@@ -568,7 +578,10 @@ async function main() {
     void reportFatal(error, 129);
   });
   process.on('unhandledRejection', (reason) => {
-    const error = runtimeError('UnhandledPromiseRejection', String(isErrorLike(reason) ? `${/** @type {any} */ (reason).name}: ${/** @type {any} */ (reason).message}` : reason));
+    const error = runtimeError(
+      'UnhandledPromiseRejection',
+      String(isErrorLike(reason) ? `${/** @type {any} */ (reason).name}: ${/** @type {any} */ (reason).message}` : reason),
+    );
     logError('Unhandled Promise Rejection', error);
     void reportFatal(error, 128);
   });

@@ -1,0 +1,223 @@
+// The command line, as a separate process: `serve` a SAM template over the Invoke API, `invoke`
+// one function, `bundle` a handler. Runs dist/cli.js, the artifact users run.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import type { Readable } from 'node:stream';
+import { join, resolve } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { isAlive, sleep } from './emulator-harness';
+
+const root = resolve(__dirname, '../..');
+const cli = join(root, 'dist/cli.js');
+const app = join(root, 'test/fixtures/templates/app');
+const template = join(app, 'template.yaml');
+const scratch = mkdtempSync(join(tmpdir(), 'lwb-cli-'));
+after(() => {
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+function runCli(args: string[], input?: string) {
+  assert.ok(existsSync(cli), `${cli} exists; run "npm run build" first`);
+  const result = spawnSync(process.execPath, [cli, ...args], { cwd: scratch, input, encoding: 'utf8', timeout: 60_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+interface Served {
+  readonly url: string;
+  readonly child: ChildProcessByStdio<null, Readable, Readable>;
+  stderr(): string;
+}
+
+/** Starts `serve` and waits for the line that says where it listens. */
+async function serve(args: string[]): Promise<Served> {
+  const child = spawn(process.execPath, [cli, 'serve', ...args], {
+    cwd: scratch,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdout.resume();
+  for (let i = 0; i < 200; i++) {
+    const match = /serving \d+ function\(s\) on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr);
+    if (match?.[1]) return { url: match[1], child, stderr: () => stderr };
+    if (child.exitCode !== null) break;
+    await sleep(50);
+  }
+  child.kill('SIGKILL');
+  throw new Error(`serve did not start:\n${stderr}`);
+}
+
+async function invokeHttp(url: string, name: string, event: unknown) {
+  const response = await fetch(`${url}/2015-03-31/functions/${name}/invocations`, {
+    method: 'POST',
+    body: JSON.stringify(event),
+  });
+  return {
+    status: response.status,
+    error: response.headers.get('x-amz-function-error'),
+    body: (await response.json()) as Record<string, unknown>,
+  };
+}
+
+describe('lambda-workbench serve', () => {
+  let served: Served;
+  before(async () => {
+    const envFile = join(scratch, '.env');
+    writeFileSync(envFile, '# comment\nFROM_ENV_FILE="from .env"\n');
+    served = await serve(['--template', template, '--port', '0', '--env-file', envFile]);
+  });
+  after(async () => {
+    if (served.child.exitCode === null) {
+      served.child.kill('SIGKILL');
+      await sleep(100);
+    }
+  });
+
+  test('GET / answers once every function is ready', async () => {
+    const response = await fetch(`${served.url}/`);
+    assert.deepEqual(await response.json(), {
+      status: 'ready',
+      functions: ['named-node-function', 'TsFunction', 'PyFunction'],
+    });
+  });
+
+  test('a function is reachable by FunctionName and by logical id, with Globals, parameters and .env applied', async () => {
+    const byName = await invokeHttp(served.url, 'named-node-function', { a: 1 });
+    const byId = await invokeHttp(served.url, 'NodeFunction', { a: 2 });
+    assert.equal(byName.status, 200);
+    assert.equal(byName.body['name'], 'named-node-function');
+    assert.equal(byId.body['name'], 'named-node-function');
+    assert.deepEqual(byName.body['env'], {
+      STAGE: 'dev',
+      TABLE: 'dev-orders-us-east-1',
+      FROM_GLOBALS: 'yes',
+      BUCKET_ARN: '',
+      FROM_ENV_FILE: 'from .env',
+    });
+    assert.equal(byName.body['timeout'], 5, 'Globals.Timeout');
+    assert.equal(byName.body['memory'], '256', 'Globals.MemorySize');
+    assert.match(served.stderr(), /warning: NodeFunction\.Environment.*!GetAtt cannot be resolved locally/);
+  });
+
+  test('a TypeScript handler is bundled with esbuild and runs', async () => {
+    const result = await invokeHttp(served.url, 'TsFunction', { name: 'cli' });
+    assert.deepEqual(result.body, { message: 'HELLO CLI!', typescript: true });
+  });
+
+  test('a Python function runs with its own timeout', async () => {
+    const result = await invokeHttp(served.url, 'PyFunction', { n: 1 });
+    assert.deepEqual(result.body, { python: true, name: 'PyFunction', event: { n: 1 } });
+  });
+
+  test('the log is written to standard error, prefixed with the function', async () => {
+    await invokeHttp(served.url, 'NodeFunction', {});
+    assert.match(served.stderr(), /\[named-node-function\] START RequestId: /);
+    assert.match(served.stderr(), /\[named-node-function\] REPORT RequestId: .*Memory Size: 256 MB/);
+  });
+
+  test('SIGTERM stops the server and every environment', async () => {
+    const pid = (await invokeHttp(served.url, 'NodeFunction', {})).body['pid'] as number;
+    assert.ok(isAlive(pid));
+    const exited = new Promise<number | null>((resolve) => {
+      served.child.once('exit', (code) => {
+        resolve(code);
+      });
+    });
+    served.child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+    await sleep(100);
+    assert.equal(isAlive(pid), false);
+  });
+});
+
+describe('lambda-workbench serve, refusing bad input', () => {
+  test('a port in use is named, with the next step', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const result = runCli(['serve', '--template', template, '--port', String(port)]);
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, new RegExp(`Port ${port} is in use\\. Choose another with --port\\.`));
+    } finally {
+      blocker.close();
+    }
+  });
+
+  test('a missing template is named', () => {
+    const result = runCli(['serve']);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /No template\.yaml or template\.yml here\. Pass the SAM template with --template <file>\./);
+  });
+
+  test('a template that is not YAML is refused with the reason', () => {
+    const broken = join(scratch, 'broken.yaml');
+    writeFileSync(broken, 'Resources:\n  A: [unclosed\n');
+    const result = runCli(['serve', '--template', broken]);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /broken\.yaml is not valid YAML: /);
+  });
+});
+
+describe('lambda-workbench invoke', () => {
+  test('prints the payload on standard output and the log on standard error', () => {
+    const event = join(scratch, 'event.json');
+    writeFileSync(event, '{"from":"file"}');
+    const result = runCli(['invoke', 'NodeFunction', '--template', template, '--event', event]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual((JSON.parse(result.stdout) as { event: unknown }).event, { from: 'file' });
+    assert.match(result.stderr, /^START RequestId: \S+ Version: \$LATEST$/m);
+    assert.match(result.stderr, /^REPORT RequestId: .*Init Duration: /m);
+  });
+
+  test('reads the event from standard input with --event -', () => {
+    const result = runCli(['invoke', 'TsFunction', '--template', template, '--event', '-'], '{"name":"stdin"}');
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(JSON.parse(result.stdout), { message: 'HELLO STDIN!', typescript: true });
+  });
+
+  test('a function error prints the error and exits 1', () => {
+    const result = runCli(['invoke', 'NodeFunction', '--template', template, '--event', '-'], '{"fail":true}');
+    assert.equal(result.code, 1);
+    assert.equal((JSON.parse(result.stdout) as { errorMessage: string }).errorMessage, 'asked to fail');
+  });
+
+  test("an unknown function lists the template's functions", () => {
+    const result = runCli(['invoke', 'Nope', '--template', template]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /has no function "Nope"\. Its functions: NodeFunction, TsFunction, PyFunction\./);
+  });
+
+  test('an event that is not JSON is refused before anything runs', () => {
+    const result = runCli(['invoke', 'NodeFunction', '--template', template, '--event', '-'], '{not json');
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /InvalidRequestContentException: Could not parse request body into json/);
+  });
+});
+
+describe('lambda-workbench bundle', () => {
+  test('bundles a handler and prints the file, size and time', () => {
+    const out = join(scratch, 'bundle-out');
+    const result = runCli(['bundle', join(app, 'ts-src/handler.ts'), '--out', out, '--runtime', 'nodejs20.x']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, new RegExp(`^${join(out, 'handler.js')}\\t\\d+ bytes\\t\\d+ ms\\n$`));
+    assert.match(readFileSync(join(out, 'handler.js'), 'utf8'), /toUpperCase/);
+  });
+
+  test('a runtime that is not Node.js is a usage error', () => {
+    const result = runCli(['bundle', join(app, 'ts-src/handler.ts'), '--runtime', 'python3.12']);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /--runtime "python3\.12" is not a Node\.js runtime/);
+  });
+
+  test('--version and an unknown command', () => {
+    assert.match(runCli(['--version']).stdout, /^\d+\.\d+\.\d+\n$/);
+    const unknown = runCli(['deploy-everything']);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /Unknown command "deploy-everything"/);
+  });
+});
