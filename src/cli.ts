@@ -112,13 +112,30 @@ async function loadFunctions(
   return { functions, prepared, buildDir };
 }
 
-function printRecord(record: LogRecord, json: boolean): void {
-  if (json) {
-    process.stdout.write(`${JSON.stringify(record)}\n`);
-    return;
-  }
+/**
+ * Writes to a stream once per turn of the event loop: every record of an invocation in one
+ * write, rather than a system call each, which matters when invocations run by the thousand.
+ */
+function batchedWriter(stream: NodeJS.WriteStream): { write(text: string): void; flush(): void } {
+  let pending = '';
+  const flush = () => {
+    if (pending === '') return;
+    stream.write(pending);
+    pending = '';
+  };
+  return {
+    write(text) {
+      if (pending === '') setImmediate(flush);
+      pending += text;
+    },
+    flush,
+  };
+}
+
+function formatRecord(record: LogRecord, json: boolean): string {
+  if (json) return `${JSON.stringify(record)}\n`;
   const prefix = `[${record.functionName}] `;
-  process.stderr.write(`${prefix}${record.message.replaceAll('\n', `\n${prefix}`)}\n`);
+  return `${prefix}${record.message.replaceAll('\n', `\n${prefix}`)}\n`;
 }
 
 async function serve(args: string[]): Promise<void> {
@@ -140,8 +157,9 @@ async function serve(args: string[]): Promise<void> {
     concurrency: wholeNumber(values.concurrency, '--concurrency'),
     idleTimeoutMs: wholeNumber(values['idle-timeout'], '--idle-timeout') * 1000,
   });
+  const output = batchedWriter(values['json-logs'] ? process.stdout : process.stderr);
   emulator.onLog((record) => {
-    printRecord(record, values['json-logs']);
+    output.write(formatRecord(record, values['json-logs']));
   });
   let server;
   try {
@@ -159,8 +177,10 @@ async function serve(args: string[]): Promise<void> {
         .join(''),
   );
   const stop = async () => {
-    await server.close();
+    // The emulator first, so invocations in flight are answered before the server closes.
     await shutdown(emulator, prepared, buildDir);
+    await server.close();
+    output.flush();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());

@@ -62,8 +62,9 @@ export async function startEmulator(functions: FunctionConfig[], options: Partia
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    await server.close();
+    // The emulator first, so invocations in flight are answered before the server closes.
     await emulator.stop();
+    await server.close();
   };
   return {
     emulator,

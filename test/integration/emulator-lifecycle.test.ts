@@ -272,8 +272,9 @@ describe('stopping', () => {
     const inFlight = h.invoke('slow', { ms: 5000 });
     await sleep(200);
     await h.stop();
-    const interrupted = await inFlight.catch((error: unknown) => error);
-    assert.ok(interrupted instanceof Error || (interrupted as { status: number }).status === 200, 'the in-flight call ends');
+    const interrupted = await inFlight;
+    assert.equal(interrupted.headers.get('x-amz-function-error'), 'Unhandled', 'the call in flight is answered');
+    assert.equal(interrupted.json<LambdaError>().errorType, 'Runtime.ExitError');
     await sleep(100);
     assert.equal(isAlive(orphan), false, 'the detached child was killed');
     assert.equal(isAlive(environment), false, 'the environment was killed');

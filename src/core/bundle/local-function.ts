@@ -2,8 +2,9 @@
 // whose module exists only as TypeScript is bundled with esbuild, exactly as deploy would ship
 // it, and kept rebuilt while it is being served.
 import { existsSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { FunctionConfig } from '../function-config';
+import { nodeHandlerModule } from '../handler-string';
 import { isNodeRuntime } from '../runtimes';
 import { bundleHandler, watchHandler, type BundleError, type BundleResult } from './bundle';
 
@@ -26,19 +27,10 @@ export interface PrepareOptions {
   readonly onRebuild?: (name: string, outcome: BundleResult | BundleError) => void;
 }
 
-/** The handler's module file as Lambda would look it up: module root plus module name. */
-export function handlerModule(config: FunctionConfig): { moduleRoot: string; moduleName: string } | undefined {
-  const base = basename(config.handler);
-  const moduleRoot = config.handler.slice(0, config.handler.length - base.length);
-  const dot = base.indexOf('.');
-  if (dot <= 0) return undefined;
-  return { moduleRoot, moduleName: base.slice(0, dot) };
-}
-
 export async function prepareLocalFunction(config: FunctionConfig, options: PrepareOptions): Promise<LocalFunction> {
   const unchanged: LocalFunction = { config, dispose: async () => {} };
   if (!isNodeRuntime(config.runtime)) return unchanged;
-  const module = handlerModule(config);
+  const module = nodeHandlerModule(config.handler);
   if (module === undefined) return unchanged;
   const base = join(config.codeDir, module.moduleRoot, module.moduleName);
   if (JAVASCRIPT_EXTENSIONS.some((ext) => existsSync(base + ext))) return unchanged;

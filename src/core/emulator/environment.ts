@@ -19,6 +19,7 @@ export const MAX_RESPONSE_BYTES = 6 * 1024 * 1024 + 100;
 /** The init phase's own limit, before Lambda retries init inside the first invocation. */
 export const INIT_LIMIT_MS = 10_000;
 const MEMORY_CHECK_INTERVAL_MS = 100;
+const PEAK_MEMORY_READ_INTERVAL_MS = 100;
 /**
  * Lambda freezes an environment the moment it answers. Freezing after a short idle spell instead
  * keeps back-to-back invocations from paying a stop and a resume each, while timers left
@@ -117,9 +118,13 @@ export class Environment {
   private memoryTimer: NodeJS.Timeout | undefined;
   private outOfMemory = false;
   private frozen = false;
+  private peakKB = 0;
+  private peakReadAt = -Infinity;
   private freezeTimer: NodeJS.Timeout | undefined;
   private exit: ProcessExit | undefined;
   private readonly exited: Promise<void>;
+  /** Settles once the current invocation, if any, has its answer. */
+  private answered: Promise<void> = Promise.resolve();
   /** Settles once the processes are gone and the endpoint is closed. */
   private released: Promise<void> = Promise.resolve();
   private markExited!: () => void;
@@ -157,7 +162,7 @@ export class Environment {
     if (this.current !== undefined || this.state === 'gone' || this.state === 'busy') {
       throw new Error(`Environment ${this.id} is not free (${this.state}).`);
     }
-    return new Promise((resolve, reject) => {
+    const answer = new Promise<InvocationOutcome>((resolve, reject) => {
       this.current = { invocation, resolve, reject, log: [], answering: false, completed: false };
       if (this.state === 'idle') this.state = 'busy';
       if (this.initError !== undefined) {
@@ -167,6 +172,11 @@ export class Environment {
       this.thaw();
       if (this.pendingNext !== undefined) this.dispatch(this.pendingNext);
     });
+    this.answered = answer.then(
+      () => undefined,
+      () => undefined,
+    );
+    return answer;
   }
 
   /** Ends the environment and every process it started. */
@@ -320,6 +330,8 @@ export class Environment {
       await Promise.race([this.exited, new Promise((resolve) => (timer = setTimeout(resolve, 2000)))]);
       clearTimeout(timer);
     }
+    // An invocation cut short by the stop is answered before the environment counts as released.
+    await this.answered;
     const server = this.server;
     if (server === undefined) return;
     await new Promise<void>((resolve) => {
@@ -448,6 +460,20 @@ export class Environment {
     }, MEMORY_CHECK_INTERVAL_MS);
   }
 
+  /**
+   * The process's peak resident memory. The peak only grows, and reading it costs a file read,
+   * so back-to-back invocations reuse a reading up to 100 ms old.
+   */
+  private peakMemoryKB(): number {
+    const pid = this.child?.pid;
+    const now = performance.now();
+    if (pid !== undefined && now - this.peakReadAt >= PEAK_MEMORY_READ_INTERVAL_MS) {
+      this.peakKB = Math.max(this.peakKB, peakResidentKB(pid) ?? 0);
+      this.peakReadAt = now;
+    }
+    return this.peakKB;
+  }
+
   private notePeakMemory(): void {
     const pid = this.child?.pid;
     if (this.current !== undefined && pid !== undefined) this.current.peakKB = peakResidentKB(pid);
@@ -492,8 +518,7 @@ export class Environment {
       this.record(startLine(requestId), 'platform');
     }
     const durationMs = (current.completedAt ?? performance.now()) - current.dispatchedAt;
-    const pid = this.child?.pid;
-    const peakKB = current.peakKB ?? (pid === undefined ? undefined : peakResidentKB(pid)) ?? 0;
+    const peakKB = current.peakKB ?? this.peakMemoryKB();
     const maxMemoryUsedMB = Math.min(config.memoryMB, Math.ceil(peakKB / 1024));
     const initDurationMs = this.coldStart ? (this.initDurationMs ?? performance.now() - this.startedAt) : undefined;
     this.coldStart = false;

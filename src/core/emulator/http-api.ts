@@ -32,12 +32,17 @@ export async function serveEmulator(emulator: Emulator, port = 0): Promise<Emula
   return {
     url: `http://127.0.0.1:${actual}`,
     port: actual,
+    // Answers already under way are written first; connections still open a second later are cut.
     close: () =>
       new Promise<void>((resolve) => {
+        const cutOff = setTimeout(() => {
+          server.closeAllConnections();
+        }, 1000);
         server.close(() => {
+          clearTimeout(cutOff);
           resolve();
         });
-        server.closeAllConnections();
+        server.closeIdleConnections();
       }),
   };
 }

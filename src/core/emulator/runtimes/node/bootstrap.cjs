@@ -2,20 +2,32 @@
 // Lambda Workbench's Node.js runtime: a Runtime API client that loads a handler the way the
 // Lambda Node.js runtime does and runs it in a loop, one event at a time. It runs as the
 // environment's process, with LAMBDA_TASK_ROOT as its working directory.
+//
+// It also serves as the entry of a V8 startup snapshot (see ../../node-snapshots.ts): so that the
+// snapshot is valid for any function, nothing at module level reads the environment, and user
+// code is loaded through createRequire, which works in a snapshot's main function.
 'use strict';
 
 const fs = require('node:fs');
-const http = require('node:http');
 const net = require('node:net');
 const path = require('node:path');
 const util = require('node:util');
 const url = require('node:url');
 
-const RUNTIME_API = process.env['AWS_LAMBDA_RUNTIME_API'] ?? '';
-const [API_HOST = '127.0.0.1', API_PORT = '9001'] = RUNTIME_API.split(':');
 const API_BASE = '/2018-06-01/runtime';
-// Streamed responses go out on their own connection.
-const streamingAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+/** Where the Runtime API is, from AWS_LAMBDA_RUNTIME_API; set when the runtime starts. */
+const runtimeApi = { address: '', host: '127.0.0.1', port: 9001 };
+/** @type {import('node:http') | undefined} */
+let httpModule;
+/** @type {import('node:http').Agent | undefined} */
+let streamingAgent;
+
+/** Node's HTTP client, loaded only for streamed responses, which go out on their own connection: it costs start-up time. */
+function streamingClient() {
+  httpModule ??= require('node:http');
+  streamingAgent ??= new httpModule.Agent({ keepAlive: true, maxSockets: 1 });
+  return { http: httpModule, agent: streamingAgent };
+}
 
 // ---- errors -------------------------------------------------------------------------------
 
@@ -71,16 +83,22 @@ function formatErrorForLog(/** @type {any} */ error) {
 // ---- logging ------------------------------------------------------------------------------
 
 const LEVELS = /** @type {const} */ ({ TRACE: 1, DEBUG: 2, INFO: 3, WARN: 4, ERROR: 5, FATAL: 6 });
-const jsonLogs = (process.env['AWS_LAMBDA_LOG_FORMAT'] ?? '').toUpperCase() === 'JSON';
-const minimumLevel =
-  LEVELS[/** @type {keyof typeof LEVELS} */ ((process.env['AWS_LAMBDA_LOG_LEVEL'] ?? '').toUpperCase())] ?? LEVELS.TRACE;
+/** The log format and level, from AWS_LAMBDA_LOG_FORMAT and AWS_LAMBDA_LOG_LEVEL; set when the runtime starts. */
+const logging = { json: false, minimum: 1 };
+
+function configureLogging() {
+  logging.json = (process.env['AWS_LAMBDA_LOG_FORMAT'] ?? '').toUpperCase() === 'JSON';
+  logging.minimum =
+    LEVELS[/** @type {keyof typeof LEVELS} */ ((process.env['AWS_LAMBDA_LOG_LEVEL'] ?? '').toUpperCase())] ?? LEVELS.TRACE;
+}
+
 /** @type {string | undefined} */
 let currentRequestId;
 
 function writeRecord(/** @type {keyof typeof LEVELS} */ level, /** @type {unknown[]} */ params) {
   const time = new Date().toISOString();
   let line;
-  if (jsonLogs) {
+  if (logging.json) {
     /** @type {Record<string, unknown>} */
     const record = { timestamp: time, level, requestId: currentRequestId };
     if (params.length === 1) {
@@ -115,7 +133,7 @@ function errorForJson(/** @type {Error} */ error) {
 function patchConsole() {
   const console_ = /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (console));
   const method = (/** @type {keyof typeof LEVELS} */ level) =>
-    LEVELS[level] >= minimumLevel ? (/** @type {unknown[]} */ ...params) => writeRecord(level, params) : () => {};
+    LEVELS[level] >= logging.minimum ? (/** @type {unknown[]} */ ...params) => writeRecord(level, params) : () => {};
   console_['trace'] = method('TRACE');
   console_['debug'] = method('DEBUG');
   console_['info'] = method('INFO');
@@ -126,7 +144,7 @@ function patchConsole() {
 }
 
 function logError(/** @type {string} */ title, /** @type {unknown} */ error) {
-  if (jsonLogs) console.error(isErrorLike(error) ? error : new Error(String(error)));
+  if (logging.json) console.error(isErrorLike(error) ? error : new Error(String(error)));
   else console.error(title, formatErrorForLog(error));
 }
 
@@ -173,7 +191,7 @@ class RuntimeApiConnection {
     socket.ref();
     let text = '';
     const responses = requests.map(({ method, path: apiPath, body = '', headers = {} }) => {
-      text += `${method} ${API_BASE}${apiPath} HTTP/1.1\r\nHost: ${RUNTIME_API}\r\n`;
+      text += `${method} ${API_BASE}${apiPath} HTTP/1.1\r\nHost: ${runtimeApi.address}\r\n`;
       for (const [name, value] of Object.entries(headers)) text += `${name}: ${value}\r\n`;
       text += `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
       return /** @type {Promise<ApiResponse>} */ (new Promise((resolve, reject) => this.pending.push({ resolve, reject })));
@@ -207,7 +225,8 @@ class RuntimeApiConnection {
 
 /** @typedef {{ status: number, headers: Record<string, string>, body: string }} ApiResponse */
 
-const api = new RuntimeApiConnection(API_HOST, Number(API_PORT));
+/** The connection to the Runtime API; made when the runtime starts. */
+let api = new RuntimeApiConnection(runtimeApi.host, runtimeApi.port);
 
 /**
  * @param {string} method
@@ -257,14 +276,16 @@ function isModuleFolder(/** @type {string} */ folder) {
 
 /** Loads the module part of a handler string in Lambda's order: extensionless, .js, .mjs, .cjs, then Node's resolution. */
 async function loadModule(/** @type {string} */ taskRoot, /** @type {string} */ moduleRoot, /** @type {string} */ moduleName) {
+  // Loaded here, not at module level: node:module is not meant to be part of a startup snapshot.
+  const load = require('node:module').createRequire(__filename);
   const base = path.resolve(taskRoot, moduleRoot, moduleName);
-  if (fs.existsSync(base) && fs.statSync(base).isFile()) return require(base);
+  if (fs.existsSync(base) && fs.statSync(base).isFile()) return load(base);
   const esm = fs.existsSync(base + '.js') && isModuleFolder(path.dirname(base));
-  if (!esm && fs.existsSync(base + '.js')) return require(base + '.js');
+  if (!esm && fs.existsSync(base + '.js')) return load(base + '.js');
   if (esm) return import(url.pathToFileURL(base + '.js').href);
   if (fs.existsSync(base + '.mjs')) return import(url.pathToFileURL(base + '.mjs').href);
-  if (fs.existsSync(base + '.cjs')) return require(base + '.cjs');
-  return require(require.resolve(moduleName, { paths: [taskRoot, moduleRoot] }));
+  if (fs.existsSync(base + '.cjs')) return load(base + '.cjs');
+  return load(load.resolve(moduleName, { paths: [taskRoot, moduleRoot] }));
 }
 
 async function loadHandler(/** @type {string} */ taskRoot, /** @type {string} */ handlerString) {
@@ -476,18 +497,19 @@ function runBuffered(handler, requestId, deadline, headers, body) {
  */
 async function runStreaming(handler, requestId, deadline, headers, body) {
   let contentType = 'application/octet-stream';
-  /** @type {http.ClientRequest | undefined} */
+  /** @type {import('node:http').ClientRequest | undefined} */
   let request;
   /** @type {Promise<void> | undefined} */
   let posted;
   const open = () => {
     if (request) return request;
+    const { http, agent } = streamingClient();
     request = http.request({
-      host: API_HOST,
-      port: Number(API_PORT),
+      host: runtimeApi.host,
+      port: runtimeApi.port,
       path: `${API_BASE}/invocation/${encodeURIComponent(requestId)}/response`,
       method: 'POST',
-      agent: streamingAgent,
+      agent,
       headers: {
         'Content-Type': contentType,
         'Lambda-Runtime-Function-Response-Mode': 'streaming',
@@ -555,6 +577,14 @@ async function runStreaming(handler, requestId, deadline, headers, body) {
 // ---- init ---------------------------------------------------------------------------------
 
 async function main() {
+  // The emulator starts a freshly built snapshot once with this variable, to check that it loads.
+  if (process.env['_LAMBDA_WORKBENCH_SNAPSHOT_CHECK'] === '1') process.exit(0);
+  runtimeApi.address = process.env['AWS_LAMBDA_RUNTIME_API'] ?? '';
+  const [host = '127.0.0.1', port = '9001'] = runtimeApi.address.split(':');
+  runtimeApi.host = host;
+  runtimeApi.port = Number(port);
+  api = new RuntimeApiConnection(runtimeApi.host, runtimeApi.port);
+  configureLogging();
   patchConsole();
   /** @type {any} */ (globalThis).awslambda = {
     streamifyResponse: (/** @type {any} */ handler) => {
@@ -591,7 +621,13 @@ async function main() {
   scheduleNext(handler);
 }
 
-main().catch((error) => {
-  logError('Uncaught Exception', error);
-  void reportFatal(error, 129);
-});
+function start() {
+  main().catch((error) => {
+    logError('Uncaught Exception', error);
+    void reportFatal(error, 129);
+  });
+}
+
+const v8 = require('node:v8');
+if (v8.startupSnapshot.isBuildingSnapshot()) v8.startupSnapshot.setDeserializeMainFunction(start);
+else start();
