@@ -19,7 +19,18 @@ const nodeGlobals = readonly([
 const commonJsGlobals = readonly(['require', 'module', 'exports', '__dirname', '__filename']);
 
 export default tseslint.config(
-  { ignores: ['dist/', 'out/', '.cache/', '**/node_modules/', 'test-results/', 'test/fixtures/', 'examples/', 'bench/emulator/app/'] },
+  {
+    ignores: [
+      'dist/',
+      'out/',
+      '.cache/',
+      '**/node_modules/',
+      'test-results/',
+      'test/fixtures/',
+      'examples/',
+      'bench/emulator/app/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
