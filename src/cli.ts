@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { resolveCredentials, type AwsCredentials } from './core/aws/credentials';
 import { bundleHandler } from './core/bundle/bundle';
 import { prepareLocalFunction, type LocalFunction } from './core/bundle/local-function';
 import { readTemplate, type TemplateFunction } from './core/discovery/sam';
@@ -25,12 +26,14 @@ Commands:
       --port <n>            Port (default: 3001; 0 picks a free one)
       --env-file <file>     .env file whose variables every function gets
       --region <region>     AWS_REGION the functions see (default: us-east-1)
+      --profile <name>      Give the functions real AWS credentials from this profile
+                            (without it they get none, and the AWS SDK in them finds none)
       --concurrency <n>     Environments per function before invocations are throttled (default: 10)
       --idle-timeout <s>    Seconds an idle environment is kept warm (default: 300)
       --json-logs           Print log records as JSON lines on stdout
   invoke <function>       Invoke one function of a template once and print its result.
       --event <file|->      Event JSON (default: {}); "-" reads standard input
-      --template, --env-file, --region as for serve
+      --template, --env-file, --region, --profile as for serve
   bundle <handler file>   Bundle a Node.js handler with esbuild.
       --out <dir>           Output folder (default: ./dist-lambda)
       --runtime <runtime>   ${NODE_RUNTIMES.join(' | ')} (default: nodejs22.x)
@@ -64,7 +67,13 @@ const TEMPLATE_OPTIONS = {
   template: { type: 'string' },
   'env-file': { type: 'string' },
   region: { type: 'string', default: 'us-east-1' },
+  profile: { type: 'string' },
 } as const;
+
+/** Real AWS credentials for the functions, when a profile was named. */
+async function profileCredentials(profile: string | undefined): Promise<{ credentials?: AwsCredentials }> {
+  return profile === undefined ? {} : { credentials: await resolveCredentials(profile) };
+}
 
 function templatePath(given: string | undefined): string {
   if (given !== undefined) return resolve(given);
@@ -150,10 +159,13 @@ async function serve(args: string[]): Promise<void> {
     },
   });
   const port = wholeNumber(values.port, '--port');
+  // Before anything is built or started, so a bad profile leaves nothing behind.
+  const auth = await profileCredentials(values.profile);
   const { functions, prepared, buildDir } = await loadFunctions(values, true);
   const emulator = new Emulator({
     functions: prepared.map((p, i) => ({ ...p.config, ...logicalIdOf(functions[i]) })),
     region: values.region,
+    ...auth,
     concurrency: wholeNumber(values.concurrency, '--concurrency'),
     idleTimeoutMs: wholeNumber(values['idle-timeout'], '--idle-timeout') * 1000,
   });
@@ -210,10 +222,12 @@ async function invoke(args: string[]): Promise<void> {
     );
   }
   const payload = readEvent(values.event);
+  const auth = await profileCredentials(values.profile);
   const { functions, prepared, buildDir } = await loadFunctions(values, false, name);
   const emulator = new Emulator({
     functions: prepared.map((p, i) => ({ ...p.config, ...logicalIdOf(functions[i]) })),
     region: values.region,
+    ...auth,
     hotReload: false,
   });
   try {

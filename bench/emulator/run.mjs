@@ -34,7 +34,7 @@ const RUNS = Number(values.runs);
 
 if (!existsSync(join(here, 'node_modules/serverless-offline'))) {
   console.log('Installing the runners to compare against (serverless, serverless-offline, lambda-local)...');
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefix', here], { stdio: 'inherit' });
+  execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--prefix', here], { stdio: 'inherit' });
 }
 execFileSync(process.execPath, ['esbuild.mjs'], { cwd: root, stdio: 'ignore' });
 const cli = join(root, 'dist/cli.js');

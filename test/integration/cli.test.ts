@@ -221,3 +221,42 @@ describe('lambda-workbench bundle', () => {
     assert.match(unknown.stderr, /Unknown command "deploy-everything"/);
   });
 });
+
+describe('lambda-workbench with --profile', () => {
+  const config = join(scratch, 'aws-config');
+  const credentials = join(scratch, 'aws-credentials');
+  before(() => {
+    writeFileSync(config, '[profile dev]\nregion = eu-west-1\n');
+    writeFileSync(credentials, '[dev]\naws_access_key_id = AKIDFROMPROFILE\naws_secret_access_key = secret-from-profile\n');
+  });
+  const withFiles = (args: string[], input?: string) => {
+    const result = spawnSync(process.execPath, [cli, ...args], {
+      cwd: scratch,
+      input,
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { PATH: process.env['PATH'] ?? '', AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: credentials, HOME: scratch },
+    });
+    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  };
+
+  test("the functions get the profile's credentials", () => {
+    const envTemplate = join(scratch, 'env-template.yaml');
+    writeFileSync(
+      envTemplate,
+      `Resources:\n  Env:\n    Type: AWS::Serverless::Function\n    Properties: { CodeUri: ${join(root, 'test/fixtures/functions/node')}, Handler: handlers.env, Runtime: nodejs20.x }\n`,
+    );
+    const result = withFiles(['invoke', 'Env', '--template', envTemplate, '--profile', 'dev']);
+    assert.equal(result.code, 0, result.stderr);
+    const env = JSON.parse(result.stdout) as Record<string, string>;
+    assert.equal(env['AWS_ACCESS_KEY_ID'], 'AKIDFROMPROFILE');
+    assert.equal(env['AWS_SECRET_ACCESS_KEY'], 'secret-from-profile');
+    assert.doesNotMatch(result.stderr, /secret-from-profile/, 'no secret in the log');
+  });
+
+  test('an unknown profile is named, and nothing starts', () => {
+    const result = withFiles(['invoke', 'NodeFunction', '--template', template, '--profile', 'nope']);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /No AWS credentials could be loaded from the profile "nope": .*aws sso login --profile nope/);
+  });
+});

@@ -7,7 +7,8 @@ import { FunctionPool } from './function-pool';
 import { functionArn, newRequestId, newTraceId, parseFunctionName } from './identifiers';
 import type { InvocationOutcome } from './environment';
 import { ServiceError, serviceErrors } from './lambda-errors';
-import { findExecutable, PythonFinder, type AwsCredentials } from './launch';
+import type { AwsCredentials } from '../aws/credentials';
+import { findExecutable, PythonFinder } from './launch';
 import { NodeSnapshots } from './node-snapshots';
 import type { PythonRuntime } from '../runtimes';
 

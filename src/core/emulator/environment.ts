@@ -11,7 +11,8 @@ import { billedDuration, endLine, initReportLine, reportLine, startLine, timeout
 import type { LogRecord } from '../logs/record';
 import { newLogStreamName } from './identifiers';
 import { exitError, platformError, timedOutError, type ProcessExit } from './lambda-errors';
-import { isLaunchFailure, lambdaEnvironment, launchSpec, type AwsCredentials, type RuntimeTools } from './launch';
+import { isLaunchFailure, lambdaEnvironment, launchSpec, type RuntimeTools } from './launch';
+import type { AwsCredentials } from '../aws/credentials';
 import { killGroup, killProcessesWithEnvironment, peakResidentKB, residentKB, signalGroup } from './processes';
 
 /** Largest response a runtime may post: 6 MiB plus 100 bytes. */

@@ -5,7 +5,8 @@ import type { FunctionConfig } from '../function-config';
 import type { LogRecord } from '../logs/record';
 import { Environment, EnvironmentLostError, type Invocation, type InvocationOutcome } from './environment';
 import { serviceErrors } from './lambda-errors';
-import type { AwsCredentials, RuntimeTools } from './launch';
+import type { AwsCredentials } from '../aws/credentials';
+import type { RuntimeTools } from './launch';
 
 export interface PoolOptions {
   readonly tools: RuntimeTools;

@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import type { AwsCredentials } from '../aws/credentials';
 import type { FunctionConfig } from '../function-config';
 import { isEsmHandler } from '../handler-string';
 import { NodeSnapshots } from './node-snapshots';
@@ -157,12 +158,6 @@ export interface EnvironmentContext {
   readonly credentials?: AwsCredentials;
   /** `NAME=value` the emulator uses to find the environment's processes; see processes.ts. */
   readonly marker: readonly [string, string];
-}
-
-export interface AwsCredentials {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly sessionToken?: string;
 }
 
 /** The variables a function sees in Lambda; nothing of the emulator's own environment leaks in but PATH. */
