@@ -41,12 +41,62 @@ async function build() {
     external: ['vscode', 'esbuild'],
     define: { LAMBDA_WORKBENCH_VERSION: JSON.stringify(version) },
   };
+  // The AWS SDK is large; each package the code imports lazily is bundled on its own, under
+  // dist/vendor, and loaded from there on first use, so neither the extension nor the CLI parses it at start.
+  const vendored = ['credential-providers', 'client-lambda', 'client-cloudwatch-logs'];
+  // They are ES modules, so the `import()` in the code sees their named exports.
+  const lazyAwsSdk = {
+    name: 'lazy-aws-sdk',
+    setup(build) {
+      build.onResolve({ filter: new RegExp(`^@aws-sdk/(${vendored.join('|')})$`) }, (args) => ({
+        path: `./vendor/${args.path.slice('@aws-sdk/'.length)}.mjs`,
+        external: true,
+      }));
+    },
+  };
+  // One build with code splitting: the packages share the SDK's core through common chunks.
+  const vendorBuild = {
+    ...common,
+    format: 'esm',
+    splitting: true,
+    mainFields: ['module', 'main'],
+    entryPoints: Object.fromEntries(vendored.map((name) => [name, `aws-sdk:${name}`])),
+    outdir: 'dist/vendor',
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+    // The SDK requires Node's built-in modules; an ES module needs a require to do that.
+    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+    sourcemap: false,
+    plugins: [
+      {
+        name: 'aws-sdk-entries',
+        setup(build) {
+          build.onResolve({ filter: /^aws-sdk:/ }, (args) => ({
+            path: args.path.slice('aws-sdk:'.length),
+            namespace: 'aws-sdk-entry',
+          }));
+          build.onLoad({ filter: /.*/, namespace: 'aws-sdk-entry' }, (args) => ({
+            contents: `export * from '@aws-sdk/${args.path}';`,
+            resolveDir: '.',
+            loader: 'js',
+          }));
+        },
+      },
+    ],
+  };
   const hostTests = readdirSync('test/host')
     .filter((f) => f.endsWith('.ts'))
     .map((f) => join('test/host', f));
   const builds = [
-    { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
-    { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+    { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', plugins: [lazyAwsSdk] },
+    {
+      ...common,
+      entryPoints: ['src/cli.ts'],
+      outfile: 'dist/cli.js',
+      banner: { js: '#!/usr/bin/env node' },
+      plugins: [lazyAwsSdk],
+    },
+    vendorBuild,
     // Extension-host tests run inside VS Code; mocha stays external and loads from node_modules.
     ...(flags.production
       ? []

@@ -56,7 +56,7 @@ async function measure() {
   }
   const totalMs = performance.now() - started;
   const heavyModules = Object.keys(require.cache).filter((path) =>
-    /[\\/]node_modules[\\/](esbuild|@esbuild|@aws-sdk|@smithy)[\\/]/.test(path),
+    /[\\/](node_modules[\\/](esbuild|@esbuild|@aws-sdk|@smithy)|dist[\\/]vendor)[\\/]/.test(path),
   );
   return { wasActive, totalMs, ...timings, heavyModules };
 }
