@@ -43,7 +43,7 @@ async function build() {
   };
   // The AWS SDK is large; each package the code imports lazily is bundled on its own, under
   // dist/vendor, and loaded from there on first use, so neither the extension nor the CLI parses it at start.
-  const vendored = ['credential-providers', 'client-lambda', 'client-cloudwatch-logs'];
+  const vendored = ['credential-providers', 'client-lambda', 'client-cloudwatch-logs', 'client-schemas'];
   // They are ES modules, so the `import()` in the code sees their named exports.
   const lazyAwsSdk = {
     name: 'lazy-aws-sdk',

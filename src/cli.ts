@@ -11,6 +11,8 @@ import { Emulator, logText } from './core/emulator/emulator';
 import { serveEmulator } from './core/emulator/http-api';
 import { ServiceError } from './core/emulator/lambda-errors';
 import { readEnvFile } from './core/env-file';
+import { EVENT_TEMPLATES, generateEvent } from './core/events/catalog';
+import type { FunctionConfig } from './core/function-config';
 import { WorkbenchError } from './core/errors';
 import type { LogRecord } from './core/logs/record';
 import { NODE_RUNTIMES, isNodeRuntime } from './core/runtimes';
@@ -23,6 +25,7 @@ Commands:
   serve                   Serve a SAM template's functions over Lambda's Invoke API on 127.0.0.1,
                           like "sam local start-lambda", without Docker.
       --template <file>     SAM template (default: template.yaml or template.yml here)
+      --functions <file>    Or a JSON file {"functions": [...]} of function configurations
       --port <n>            Port (default: 3001; 0 picks a free one)
       --env-file <file>     .env file whose variables every function gets
       --region <region>     AWS_REGION the functions see (default: us-east-1)
@@ -34,6 +37,9 @@ Commands:
   invoke <function>       Invoke one function of a template once and print its result.
       --event <file|->      Event JSON (default: {}); "-" reads standard input
       --template, --env-file, --region, --profile as for serve
+  events list [--json]    List the sample-event templates (id, service, title).
+  events generate <id> [--param name=value ...]
+                          Print an event generated from a template.
   bundle <handler file>   Bundle a Node.js handler with esbuild.
       --out <dir>           Output folder (default: ./dist-lambda)
       --runtime <runtime>   ${NODE_RUNTIMES.join(' | ')} (default: nodejs22.x)
@@ -58,6 +64,10 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'bundle') return bundle(rest);
   if (command === 'serve') return serve(rest);
   if (command === 'invoke') return invoke(rest);
+  if (command === 'events') {
+    events(rest);
+    return;
+  }
   throw new UsageError(`Unknown command "${command}". Run "lambda-workbench --help" to see the commands.`);
 }
 
@@ -65,6 +75,7 @@ async function main(argv: string[]): Promise<void> {
 
 const TEMPLATE_OPTIONS = {
   template: { type: 'string' },
+  functions: { type: 'string' },
   'env-file': { type: 'string' },
   region: { type: 'string', default: 'us-east-1' },
   profile: { type: 'string' },
@@ -84,14 +95,31 @@ function templatePath(given: string | undefined): string {
   return found;
 }
 
+/** Functions given as JSON ({"functions": [FunctionConfig...]}), for callers that discover functions themselves. */
+function readFunctionsFile(path: string): TemplateFunction[] {
+  let parsed: { functions?: FunctionConfig[] };
+  try {
+    parsed = JSON.parse(readFileSync(resolve(path), 'utf8')) as { functions?: FunctionConfig[] };
+  } catch (error) {
+    throw new UsageError(`Cannot read the functions file ${path}: ${(error as Error).message}.`, { cause: error });
+  }
+  if (!Array.isArray(parsed.functions)) throw new UsageError(`${path} must hold {"functions": [...]}.`);
+  return parsed.functions.map((config) => ({
+    logicalId: config.logicalId ?? config.name,
+    config,
+    templatePath: path,
+    warnings: [],
+  }));
+}
+
 /** The template's functions, prepared to run locally (TypeScript bundled), with .env variables added. */
 async function loadFunctions(
-  options: { template?: string | undefined; 'env-file'?: string | undefined; region: string },
+  options: { template?: string | undefined; functions?: string | undefined; 'env-file'?: string | undefined; region: string },
   watch: boolean,
   only?: string,
 ): Promise<{ functions: TemplateFunction[]; prepared: LocalFunction[]; buildDir: string }> {
-  const path = templatePath(options.template);
-  const all = readTemplate(path, { region: options.region });
+  const path = options.functions === undefined ? templatePath(options.template) : resolve(options.functions);
+  const all = options.functions === undefined ? readTemplate(path, { region: options.region }) : readFunctionsFile(path);
   const functions = only === undefined ? all : all.filter((f) => f.logicalId === only || f.functionName === only);
   if (only !== undefined && functions.length === 0) {
     const names = all.map((f) => f.logicalId).join(', ') || 'none';
@@ -156,6 +184,7 @@ async function serve(args: string[]): Promise<void> {
       concurrency: { type: 'string', default: '10' },
       'idle-timeout': { type: 'string', default: '300' },
       'json-logs': { type: 'boolean', default: false },
+      'instance-id': { type: 'string' },
     },
   });
   const port = wholeNumber(values.port, '--port');
@@ -166,6 +195,7 @@ async function serve(args: string[]): Promise<void> {
     functions: prepared.map((p, i) => ({ ...p.config, ...logicalIdOf(functions[i]) })),
     region: values.region,
     ...auth,
+    ...(values['instance-id'] === undefined ? {} : { instanceId: values['instance-id'] }),
     concurrency: wholeNumber(values.concurrency, '--concurrency'),
     idleTimeoutMs: wholeNumber(values['idle-timeout'], '--idle-timeout') * 1000,
   });
@@ -258,6 +288,51 @@ function wholeNumber(value: string, flag: string): number {
   return number;
 }
 
+// ---- events ---------------------------------------------------------------------------------
+
+function events(args: string[]): void {
+  const [sub, ...rest] = args;
+  if (sub === 'list') {
+    const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean', default: false } } });
+    if (values.json) {
+      process.stdout.write(
+        `${JSON.stringify(
+          EVENT_TEMPLATES.map(({ id, service, title, parameters }) => ({ id, service, title, parameters })),
+          null,
+          2,
+        )}\n`,
+      );
+      return;
+    }
+    const width = Math.max(...EVENT_TEMPLATES.map((t) => t.id.length));
+    for (const template of EVENT_TEMPLATES)
+      process.stdout.write(`${template.id.padEnd(width)}  ${template.service}: ${template.title}\n`);
+    return;
+  }
+  if (sub === 'generate') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: { param: { type: 'string', multiple: true, default: [] } },
+    });
+    const [id] = positionals;
+    if (id === undefined || positionals.length > 1) {
+      throw new UsageError(
+        'events generate takes one template id, e.g. "lambda-workbench events generate s3-put --param bucket=photos".',
+      );
+    }
+    const parameters: Record<string, string> = {};
+    for (const pair of values.param) {
+      const equals = pair.indexOf('=');
+      if (equals <= 0) throw new UsageError(`--param "${pair}" must be name=value.`);
+      parameters[pair.slice(0, equals)] = pair.slice(equals + 1);
+    }
+    process.stdout.write(`${JSON.stringify(generateEvent(id, parameters), null, 2)}\n`);
+    return;
+  }
+  throw new UsageError('Use "lambda-workbench events list" or "lambda-workbench events generate <id>".');
+}
+
 // ---- bundle ---------------------------------------------------------------------------------
 
 async function bundle(args: string[]): Promise<void> {
@@ -289,6 +364,12 @@ async function bundle(args: string[]): Promise<void> {
   for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
   process.stdout.write(`${result.outFile}\t${result.bytes} bytes\t${result.durationMs.toFixed(0)} ms\n`);
 }
+
+// Output piped into a command that stops reading early (`| head`) is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof WorkbenchError) {

@@ -61,7 +61,9 @@ export function locateJsonError(text: string): JsonSyntaxError {
           fail(`invalid escape "\\${next}" in a string`);
         }
       } else if (char < ' ') {
-        fail(char === '\n' ? 'a string is not closed before the end of the line' : 'a control character in a string must be escaped');
+        fail(
+          char === '\n' ? 'a string is not closed before the end of the line' : 'a control character in a string must be escaped',
+        );
       } else {
         index++;
       }
@@ -87,7 +89,12 @@ export function locateJsonError(text: string): JsonSyntaxError {
       }
       for (;;) {
         skipSpace();
-        if (text[index] !== '"') fail(text[index] === '}' ? 'a trailing comma before "}"' : `expected a property name in double quotes but found ${found()}`);
+        if (text[index] !== '"')
+          fail(
+            text[index] === '}'
+              ? 'a trailing comma before "}"'
+              : `expected a property name in double quotes but found ${found()}`,
+          );
         parseString();
         expect(':', '":" after the property name');
         parseValue();

@@ -260,3 +260,33 @@ describe('lambda-workbench with --profile', () => {
     assert.match(result.stderr, /No AWS credentials could be loaded from the profile "nope": .*aws sso login --profile nope/);
   });
 });
+
+describe('lambda-workbench events', () => {
+  test('list prints every template; --json gives ids, services, titles and parameters', () => {
+    const text = runCli(['events', 'list']);
+    assert.equal(text.code, 0);
+    assert.ok(text.stdout.trim().split('\n').length >= 40);
+    assert.match(text.stdout, /^s3-put +Amazon S3: Object created \(PUT\)$/m);
+    const json = JSON.parse(runCli(['events', 'list', '--json']).stdout) as {
+      id: string;
+      service: string;
+      parameters: { name: string }[];
+    }[];
+    assert.ok(json.some((t) => t.id === 'sqs-receive' && t.parameters.some((p) => p.name === 'body')));
+  });
+
+  test('generate fills a template from --param values, like sam local generate-event', () => {
+    const result = runCli(['events', 'generate', 's3-put', '--param', 'bucket=photos', '--param', 'key=a b.jpg']);
+    assert.equal(result.code, 0, result.stderr);
+    const event = JSON.parse(result.stdout) as { Records: { s3: { bucket: { name: string }; object: { key: string } } }[] };
+    assert.equal(event.Records[0]?.s3.bucket.name, 'photos');
+    assert.equal(event.Records[0]?.s3.object.key, 'a+b.jpg');
+  });
+
+  test('an unknown template or parameter is named', () => {
+    assert.match(runCli(['events', 'generate', 'nope']).stderr, /There is no event template "nope"/);
+    const bad = runCli(['events', 'generate', 's3-put', '--param', 'colour=red']);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /has no parameter "colour"\. Its parameters: bucket, key, size\./);
+  });
+});

@@ -5,7 +5,14 @@ import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, test } from 'node:test';
 import ts from 'typescript';
-import type { CloudWatchLogsDecodedData, DynamoDBStreamEvent, KinesisStreamEvent, S3Event, SQSEvent, FunctionURLEvent } from './events-types';
+import type {
+  CloudWatchLogsDecodedData,
+  DynamoDBStreamEvent,
+  KinesisStreamEvent,
+  S3Event,
+  SQSEvent,
+  FunctionURLEvent,
+} from './events-types';
 import { EVENT_TEMPLATES, findTemplate, generateEvent } from '../../src/core/events/catalog';
 import { defaultContext, md5Hex } from '../../src/core/events/context';
 
@@ -38,7 +45,11 @@ describe('event catalog', () => {
   }
 
   test('the type checker accepts every template, and rejects a malformed one', () => {
-    const config = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
+    const config = ts.getParsedCommandLineOfConfigFile(
+      join(root, 'tsconfig.json'),
+      {},
+      { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
+    );
     assert.ok(config);
     const templates = ['http', 'data', 'services'].map((name) => join(root, 'src/core/events/templates', `${name}.ts`));
     const clean = ts.createProgram(templates, config.options);
@@ -67,7 +78,10 @@ describe('event catalog', () => {
     assert.equal(event.Records[0]?.eventSourceARN, 'arn:aws:sqs:eu-west-1:111122223333:jobs');
     assert.equal(event.Records[0]?.md5OfBody, md5Hex('hello'));
     assert.throws(() => generateEvent('no-such-template'), /There is no event template "no-such-template"/);
-    assert.throws(() => generateEvent('sqs-receive', { colour: 'red' }), /has no parameter "colour"\. Its parameters: queue, body, count\./);
+    assert.throws(
+      () => generateEvent('sqs-receive', { colour: 'red' }),
+      /has no parameter "colour"\. Its parameters: queue, body, count\./,
+    );
     assert.throws(() => generateEvent('sqs-receive', { count: 'many' }), /"count" must be a whole number/);
     assert.throws(() => generateEvent('eventbridge-custom', { detail: '{oops' }), /"detail" must be JSON/);
   });
@@ -77,7 +91,10 @@ describe('encodings', () => {
   test('S3 keys are URL-encoded as S3 writes them', () => {
     const event = generateEvent('s3-put', { key: 'photos/summer 2026/ünïcode+plus.jpg' }, fixed()) as S3Event;
     assert.equal(event.Records[0]?.s3.object.key, 'photos/summer+2026/%C3%BCn%C3%AFcode%2Bplus.jpg');
-    assert.equal(decodeURIComponent((event.Records[0]?.s3.object.key ?? '').replace(/\+/g, ' ')), 'photos/summer 2026/ünïcode+plus.jpg');
+    assert.equal(
+      decodeURIComponent((event.Records[0]?.s3.object.key ?? '').replace(/\+/g, ' ')),
+      'photos/summer 2026/ünïcode+plus.jpg',
+    );
   });
 
   test('Kinesis data is the base64 of what was given', () => {
@@ -87,10 +104,16 @@ describe('encodings', () => {
   });
 
   test('CloudWatch Logs data decodes back to the given lines', () => {
-    const event = generateEvent('cloudwatch-logs-subscription', { lines: 'first line\nsecond: ✓', logGroup: '/aws/lambda/x' }, fixed()) as {
+    const event = generateEvent(
+      'cloudwatch-logs-subscription',
+      { lines: 'first line\nsecond: ✓', logGroup: '/aws/lambda/x' },
+      fixed(),
+    ) as {
       awslogs: { data: string };
     };
-    const decoded = JSON.parse(gunzipSync(Buffer.from(event.awslogs.data, 'base64')).toString('utf8')) as CloudWatchLogsDecodedData;
+    const decoded = JSON.parse(
+      gunzipSync(Buffer.from(event.awslogs.data, 'base64')).toString('utf8'),
+    ) as CloudWatchLogsDecodedData;
     assert.deepEqual(
       decoded.logEvents.map((e) => e.message),
       ['first line', 'second: ✓'],
@@ -101,10 +124,20 @@ describe('encodings', () => {
   });
 
   test('DynamoDB images are typed attribute values', () => {
-    const event = generateEvent('dynamodb-modify', { keys: '{"pk":"A"}', oldImage: '{"n":1}', newImage: '{"n":2,"tags":["x"],"ok":true,"none":null}' }, fixed()) as DynamoDBStreamEvent;
+    const event = generateEvent(
+      'dynamodb-modify',
+      { keys: '{"pk":"A"}', oldImage: '{"n":1}', newImage: '{"n":2,"tags":["x"],"ok":true,"none":null}' },
+      fixed(),
+    ) as DynamoDBStreamEvent;
     const record = event.Records[0]?.dynamodb;
     assert.deepEqual(record?.Keys, { pk: { S: 'A' } });
-    assert.deepEqual(record?.NewImage, { n: { N: '2' }, tags: { L: [{ S: 'x' }] }, ok: { BOOL: true }, none: { NULL: true }, pk: { S: 'A' } });
+    assert.deepEqual(record?.NewImage, {
+      n: { N: '2' },
+      tags: { L: [{ S: 'x' }] },
+      ok: { BOOL: true },
+      none: { NULL: true },
+      pk: { S: 'A' },
+    });
     assert.deepEqual(record?.OldImage, { n: { N: '1' }, pk: { S: 'A' } });
   });
 

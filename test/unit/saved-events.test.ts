@@ -58,7 +58,10 @@ describe('saved events', () => {
     await Promise.all(Array.from({ length: 10 }, (_, i) => events.rename('F', `event-${i}`, `renamed-${i}`)));
     const listed = await events.list('F');
     assert.equal(listed.length, 41);
-    assert.ok(listed.every((e) => e.error === undefined), 'every file is whole, valid JSON');
+    assert.ok(
+      listed.every((e) => e.error === undefined),
+      'every file is whole, valid JSON',
+    );
     const contended = listed.find((e) => e.name === 'contended')?.event as { writer: number; payload: string };
     assert.ok(contended.writer >= 0 && contended.writer < 20 && contended.payload.length === 200_000);
     assert.deepEqual(
@@ -82,7 +85,10 @@ describe('saved events', () => {
 
   test('invalid JSON text and unsafe names are refused, and nothing is written', async () => {
     const events = store();
-    await assert.rejects(events.save('F', 'bad', '{"a": }'), /is not valid JSON \(line 1, column 7: expected a value but found "}"\); it was not saved\./);
+    await assert.rejects(
+      events.save('F', 'bad', '{"a": }'),
+      /is not valid JSON \(line 1, column 7: expected a value but found "}"\); it was not saved\./,
+    );
     await assert.rejects(events.save('F', '../escape', {}), /cannot name a saved event/);
     await assert.rejects(events.save('F/../../x', 'ok', {}), /is not a function name Lambda accepts/);
     assert.deepEqual(await events.list(), []);

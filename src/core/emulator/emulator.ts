@@ -1,5 +1,6 @@
 // The local Lambda service: functions by name, the Invoke API's semantics (validation, invocation
 // types, log tails, service errors), and the environments that run them.
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { configProblems, type FunctionConfig } from '../function-config';
 import type { LogRecord } from '../logs/record';
@@ -50,6 +51,8 @@ export interface InvokeResult {
 
 export interface EmulatorOptions {
   readonly functions: readonly FunctionConfig[];
+  /** Marks every process of every environment, so a supervisor can stop them all (see processes.ts). */
+  readonly instanceId?: string;
   readonly region?: string;
   readonly accountId?: string;
   /** Environments one function may run at once before invocations are throttled (429). */
@@ -83,6 +86,7 @@ export type LogListener = (record: LogRecord) => void;
 export class Emulator {
   readonly region: string;
   readonly accountId: string;
+  readonly instanceId: string;
   private readonly pools = new Map<string, FunctionPool>();
   private readonly logListeners = new Set<LogListener>();
   private readonly background = new Set<Promise<unknown>>();
@@ -96,6 +100,7 @@ export class Emulator {
   constructor(private readonly options: EmulatorOptions) {
     this.region = options.region ?? 'us-east-1';
     this.accountId = options.accountId ?? '123456789012';
+    this.instanceId = options.instanceId ?? randomUUID();
     this.python = new PythonFinder(hostPath(), options.pythonPath);
     // The emulator may run inside an editor whose own executable is not a plain Node.js.
     this.nodePath = options.nodePath ?? findExecutable('node', hostPath()) ?? process.execPath;
@@ -226,6 +231,7 @@ export class Emulator {
         ...(this.options.inspectPort === undefined ? {} : { inspectPort: this.options.inspectPort }),
       },
       region: this.region,
+      emulatorId: this.instanceId,
       ...(this.options.credentials === undefined ? {} : { credentials: this.options.credentials }),
       freeze: this.options.freeze ?? true,
       ...(this.options.initLimitMs === undefined ? {} : { initLimitMs: this.options.initLimitMs }),

@@ -13,7 +13,14 @@ import { newLogStreamName } from './identifiers';
 import { exitError, platformError, timedOutError, type ProcessExit } from './lambda-errors';
 import { isLaunchFailure, lambdaEnvironment, launchSpec, type RuntimeTools } from './launch';
 import type { AwsCredentials } from '../aws/credentials';
-import { killGroup, killProcessesWithEnvironment, peakResidentKB, residentKB, signalGroup } from './processes';
+import {
+  ENVIRONMENT_MARKER,
+  killGroup,
+  killProcessesWithEnvironment,
+  peakResidentKB,
+  residentKB,
+  signalGroup,
+} from './processes';
 
 /** Largest response a runtime may post: 6 MiB plus 100 bytes. */
 export const MAX_RESPONSE_BYTES = 6 * 1024 * 1024 + 100;
@@ -27,7 +34,6 @@ const PEAK_MEMORY_READ_INTERVAL_MS = 100;
  * running by a handler still stop until the next invocation, as in Lambda.
  */
 const FREEZE_AFTER_IDLE_MS = 20;
-const MARKER_NAME = '_LAMBDA_WORKBENCH_ENVIRONMENT';
 
 /** One invocation as the environment receives it. */
 export interface Invocation {
@@ -66,6 +72,8 @@ export interface EnvironmentOptions {
   readonly freeze: boolean;
   /** The init phase's limit; Lambda's is 10 seconds. */
   readonly initLimitMs?: number;
+  /** Identifies the emulator; every process of the environment carries it (see processes.ts). */
+  readonly emulatorId: string;
   /** Every record as it is written, for live log views. */
   readonly onLog: (record: LogRecord) => void;
   /** Called once, when the environment can take no more invocations. */
@@ -140,6 +148,11 @@ export class Environment {
     await environment.listen();
     environment.launch();
     return environment;
+  }
+
+  /** `<emulator id>/<environment id>`, in the environment's marker variable. */
+  private get marker(): string {
+    return `${this.options.emulatorId}/${this.id}`;
   }
 
   private get initLimitMs(): number {
@@ -220,7 +233,7 @@ export class Environment {
       logStreamName: newLogStreamName(),
       runtimeDir: tools.runtimeDir,
       path: tools.path,
-      marker: [MARKER_NAME, this.id],
+      marker: [ENVIRONMENT_MARKER, this.marker],
       ...(this.options.credentials === undefined ? {} : { credentials: this.options.credentials }),
     });
     const child = spawn(spec.command, [...spec.args], {
@@ -347,7 +360,7 @@ export class Environment {
     const pid = this.child?.pid;
     if (pid === undefined) return;
     killGroup(pid);
-    killProcessesWithEnvironment(`${MARKER_NAME}=${this.id}`);
+    killProcessesWithEnvironment(`${ENVIRONMENT_MARKER}=${this.marker}`);
   }
 
   private scheduleFreeze(): void {

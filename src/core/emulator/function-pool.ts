@@ -11,6 +11,7 @@ import type { RuntimeTools } from './launch';
 export interface PoolOptions {
   readonly tools: RuntimeTools;
   readonly region: string;
+  readonly emulatorId: string;
   readonly credentials?: AwsCredentials;
   readonly freeze: boolean;
   readonly initLimitMs?: number;
@@ -130,6 +131,7 @@ export class FunctionPool {
       config: this.configValue,
       tools: this.options.tools,
       region: this.options.region,
+      emulatorId: this.options.emulatorId,
       freeze: this.options.freeze,
       ...(this.options.initLimitMs === undefined ? {} : { initLimitMs: this.options.initLimitMs }),
       ...(this.options.credentials === undefined ? {} : { credentials: this.options.credentials }),

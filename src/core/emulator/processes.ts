@@ -41,12 +41,15 @@ export function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/** The variable that marks an environment's processes: `<emulator id>/<environment id>`. */
+export const ENVIRONMENT_MARKER = '_LAMBDA_WORKBENCH_ENVIRONMENT';
+
 /**
- * Kills every process whose environment holds `marker` (`NAME=value`). A handler can start
- * children in a new session or process group; they still inherit the environment, so this finds
- * them where killing the group would not.
+ * Kills every process whose environment holds a variable starting with `prefix` (`NAME=value...`).
+ * A handler can start children in a new session or process group; they still inherit the
+ * environment, so this finds them where killing the group would not.
  */
-export function killProcessesWithEnvironment(marker: string): number[] {
+export function killProcessesWithEnvironment(prefix: string): number[] {
   const killed: number[] = [];
   let entries: string[];
   try {
@@ -54,13 +57,13 @@ export function killProcessesWithEnvironment(marker: string): number[] {
   } catch {
     return killed;
   }
-  const needle = Buffer.from(`\0${marker}\0`);
+  const needle = Buffer.from(`\0${prefix}`);
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
     const pid = Number(entry);
     if (pid === process.pid) continue;
     try {
-      // environ is NUL-separated; framing with NULs avoids matching a longer value.
+      // environ is NUL-separated; a leading NUL anchors the match at a variable's start.
       const environ = Buffer.concat([Buffer.from('\0'), readFileSync(`/proc/${pid}/environ`), Buffer.from('\0')]);
       if (environ.includes(needle)) {
         process.kill(pid, 'SIGKILL');

@@ -68,8 +68,10 @@ export class SavedEventStore {
       await link(source, target);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') throw new WorkbenchError(`An event named "${to}" already exists for ${functionName}. Choose another name.`);
-      if (code === 'ENOENT') throw new WorkbenchError(`There is no saved event "${from}" for ${functionName}; it may have been renamed or deleted.`);
+      if (code === 'EEXIST')
+        throw new WorkbenchError(`An event named "${to}" already exists for ${functionName}. Choose another name.`);
+      if (code === 'ENOENT')
+        throw new WorkbenchError(`There is no saved event "${from}" for ${functionName}; it may have been renamed or deleted.`);
       throw error;
     }
     await unlink(source);

@@ -1,0 +1,159 @@
+// The emulator as a child process (`lambda-workbench serve`), for hosts that should not run it
+// themselves, such as the editor's extension host: environments, bundling and HTTP all happen
+// outside the host. Log records arrive as JSON lines; stopping ends every process it started.
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { WorkbenchError } from '../errors';
+import type { FunctionConfig } from '../function-config';
+import type { LogRecord } from '../logs/record';
+import { ENVIRONMENT_MARKER, killProcessesWithEnvironment, signalGroup } from './processes';
+
+export interface EmulatorProcessOptions {
+  /** `lambda-workbench`'s script (dist/cli.js). */
+  readonly cliPath: string;
+  readonly nodePath: string;
+  /** Extra environment for Node.js (an editor's own executable needs ELECTRON_RUN_AS_NODE). */
+  readonly nodeEnvironment?: Readonly<Record<string, string>>;
+  readonly functions: readonly FunctionConfig[];
+  readonly region?: string;
+  /** A profile whose credentials the functions get. */
+  readonly profile?: string;
+  readonly onLog?: (record: LogRecord) => void;
+  /** The process ended without being stopped; `output` is what it last wrote to standard error. */
+  readonly onExit?: (code: number | null, output: string) => void;
+  readonly startTimeoutMs?: number;
+}
+
+const READY = /serving \d+ function\(s\) on (http:\/\/127\.0\.0\.1:\d+)/;
+
+export class EmulatorProcess {
+  private stopping = false;
+
+  private constructor(
+    readonly url: string,
+    private readonly child: ChildProcessByStdio<null, Readable, Readable>,
+    private readonly instanceId: string,
+    private readonly scratch: string,
+    private readonly exited: Promise<void>,
+  ) {}
+
+  static async start(options: EmulatorProcessOptions): Promise<EmulatorProcess> {
+    const instanceId = randomUUID();
+    const scratch = mkdtempSync(join(tmpdir(), 'lambda-workbench-emulator-'));
+    const functionsFile = join(scratch, 'functions.json');
+    writeFileSync(functionsFile, JSON.stringify({ functions: options.functions }));
+    const args = [
+      options.cliPath,
+      'serve',
+      ...['--functions', functionsFile, '--port', '0', '--json-logs', '--instance-id', instanceId],
+      ...(options.region === undefined ? [] : ['--region', options.region]),
+      ...(options.profile === undefined ? [] : ['--profile', options.profile]),
+    ];
+    const child = spawn(options.nodePath, args, {
+      env: { ...process.env, ...options.nodeEnvironment },
+      // Its own process group: stopping it stops everything below it.
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    let readyUrl: string | undefined;
+    // Assigned once started; the exit handler below needs it.
+    let instance: EmulatorProcess | undefined = undefined;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    readJsonLines(child.stdout, (record) => options.onLog?.(record as LogRecord));
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(
+          new WorkbenchError(
+            `The local emulator did not start within ${(options.startTimeoutMs ?? 60_000) / 1000} s.\n${stderr}`,
+          ),
+        );
+      }, options.startTimeoutMs ?? 60_000);
+      child.stderr.setEncoding('utf8');
+      child.stderr.on('data', (chunk: string) => {
+        // Keep the tail: it explains a failure to start or a crash.
+        stderr = (stderr + chunk).slice(-8000);
+        const match = readyUrl === undefined ? READY.exec(stderr) : null;
+        if (match?.[1] !== undefined) {
+          readyUrl = match[1];
+          clearTimeout(timer);
+          resolve(readyUrl);
+        }
+      });
+      child.once('error', (error) => {
+        clearTimeout(timer);
+        reject(
+          new WorkbenchError(`The local emulator could not start: ${error.message}. Check that Node.js is installed.`, {
+            cause: error,
+          }),
+        );
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        if (readyUrl === undefined) {
+          // The CLI states its failure on a line of its own; anything else is context.
+          const lines = stderr.trim().split('\n');
+          const stated = lines.filter((line) => line.startsWith('lambda-workbench: ')).pop();
+          const reason = (stated ?? lines.slice(-3).join(' ')).replace(/^lambda-workbench: /, '');
+          reject(new WorkbenchError(`The local emulator stopped while starting (exit ${String(code)}): ${reason}`));
+        } else if (instance !== undefined && !instance.stopping) {
+          instance.cleanUp();
+          options.onExit?.(code, stderr);
+        }
+      });
+    }).catch((error: unknown) => {
+      signalGroup(child.pid ?? 0, 'SIGKILL');
+      killProcessesWithEnvironment(`${ENVIRONMENT_MARKER}=${instanceId}/`);
+      rmSync(scratch, { recursive: true, force: true });
+      throw error;
+    });
+    instance = new EmulatorProcess(url, child, instanceId, scratch, exited);
+    return instance;
+  }
+
+  get running(): boolean {
+    return !this.stopping && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Stops the emulator and every process any of its environments started. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    const pid = this.child.pid;
+    if (pid !== undefined && this.child.exitCode === null) {
+      signalGroup(pid, 'SIGTERM');
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.exited, new Promise((resolve) => (timer = setTimeout(resolve, 3000)))]);
+      clearTimeout(timer);
+      signalGroup(pid, 'SIGKILL');
+    }
+    this.cleanUp();
+  }
+
+  private cleanUp(): void {
+    // Environments live in process groups of their own; the marker finds any that outlived the emulator.
+    killProcessesWithEnvironment(`${ENVIRONMENT_MARKER}=${this.instanceId}/`);
+    rmSync(this.scratch, { recursive: true, force: true });
+  }
+}
+
+function readJsonLines(stream: Readable, onValue: (value: unknown) => void): void {
+  let partial = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    const lines = (partial + chunk).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      if (line.trim() === '') continue;
+      try {
+        onValue(JSON.parse(line));
+      } catch {
+        // Not a record; the emulator writes nothing else on standard output.
+      }
+    }
+  });
+}
