@@ -88,7 +88,15 @@ async function build() {
     .filter((f) => f.endsWith('.ts'))
     .map((f) => join('test/host', f));
   const builds = [
-    { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', plugins: [lazyAwsSdk] },
+    // The features load on first use, from a bundle of their own: activation reads only extension.js.
+    {
+      ...common,
+      entryPoints: ['src/extension.ts'],
+      outfile: 'dist/extension.js',
+      external: [...common.external, './features.js'],
+      plugins: [lazyAwsSdk],
+    },
+    { ...common, entryPoints: ['src/ui/features.ts'], outfile: 'dist/features.js', plugins: [lazyAwsSdk] },
     {
       ...common,
       entryPoints: ['src/cli.ts'],

@@ -5,22 +5,46 @@ import type { Config } from './ui/config';
 import { Ctx } from './ui/ctx';
 import { registerCommands } from './ui/commands';
 import { registerViews } from './ui/views';
+import type { Features } from './ui/features';
+import type { InvokerDiagnostics } from './ui/invoker';
+import type { ShownResult } from './ui/result-view';
 
 /** What `activate` returns: the extension's API for tests and other extensions. */
 export interface LambdaWorkbenchApi {
   readonly config: Config;
   /** Folder holding the "Lambda Workbench" log channel's file. */
   readonly logUri: vscode.Uri;
+  /** The invocation result on screen, if any. */
+  shownResult(): ShownResult | undefined;
+  /** Timings the benchmarks read. */
+  diagnostics(): InvokerDiagnostics;
 }
 
 export function activate(context: vscode.ExtensionContext): LambdaWorkbenchApi {
   const started = performance.now();
   const ctx = new Ctx(context);
-  registerCommands(ctx);
+  let loaded: Features | undefined;
+  const features = () => (loaded ??= loadFeatures(ctx));
+  registerCommands(ctx, features);
   registerViews(ctx);
   ctx.config.checkAll();
   ctx.log.info(`Lambda Workbench ${ctx.version} activated in ${(performance.now() - started).toFixed(1)} ms.`);
-  return { config: ctx.config, logUri: context.logUri };
+  return {
+    config: ctx.config,
+    logUri: context.logUri,
+    shownResult: () => loaded?.shownResult,
+    diagnostics: () => features().invoker.diagnostics,
+  };
+}
+
+/**
+ * The features are a bundle of their own (dist/features.js, see esbuild.mjs), read when a command
+ * first needs them: activation loads only this small file.
+ */
+function loadFeatures(ctx: Ctx): Features {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazily read bundle, on purpose
+  const bundle = require('./features.js') as typeof import('./ui/features');
+  return new bundle.Features(ctx);
 }
 
 export function deactivate(): void {

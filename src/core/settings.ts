@@ -42,10 +42,41 @@ function enumSetting<T extends string>(key: string, choices: readonly T[], defau
   };
 }
 
+/** A string matching `pattern`; the empty string means "not set". */
+function stringSetting(key: string, expected: string, pattern: RegExp): SettingSpec<string> {
+  return {
+    key,
+    default: '',
+    expected,
+    parse: (raw) => (typeof raw === 'string' && (raw === '' || pattern.test(raw.trim())) ? raw.trim() : undefined),
+  };
+}
+
+function urlSetting(key: string): SettingSpec<string> {
+  return {
+    key,
+    default: '',
+    expected: 'an http:// or https:// URL, or empty',
+    parse: (raw) => {
+      if (typeof raw !== 'string') return undefined;
+      if (raw.trim() === '') return '';
+      try {
+        const url = new URL(raw.trim());
+        return url.protocol === 'http:' || url.protocol === 'https:' ? raw.trim().replace(/\/$/, '') : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
 export const SETTINGS = {
   defaultNodeRuntime: enumSetting<NodeRuntime>('defaultRuntime.node', NODE_RUNTIMES, 'nodejs22.x'),
   bundleMinify: booleanSetting('bundle.minify', false),
   bundleSourcemap: booleanSetting('bundle.sourcemap', true),
+  awsProfile: stringSetting('aws.profile', 'a profile name from your AWS config files, or empty', /^[\w+=,.@-]+$/),
+  awsRegion: stringSetting('aws.region', 'a region such as us-east-1, or empty', /^[a-z]{2}(-gov)?-[a-z]+-\d$/),
+  awsEndpointUrl: urlSetting('aws.endpointUrl'),
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;

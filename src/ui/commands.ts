@@ -6,11 +6,15 @@ import * as vscode from 'vscode';
 import { bundleHandler, type BundleResult } from '../core/bundle/bundle';
 import { WorkbenchError } from '../core/errors';
 import type { Ctx } from './ctx';
+import type { Features } from './features';
+import type { InvokeArguments } from './invoker';
 import { reportFailure } from './failures';
 
 type CommandHandler = (...args: unknown[]) => unknown;
 
-const COMMANDS: Record<string, { title: string; create: (ctx: Ctx) => CommandHandler }> = {
+type CommandFactory = (ctx: Ctx, features: () => Features) => CommandHandler;
+
+const COMMANDS: Record<string, { title: string; create: CommandFactory }> = {
   'lambdaWorkbench.showLog': {
     title: 'Show Extension Log',
     create: (ctx) => () => {
@@ -23,17 +27,24 @@ const COMMANDS: Record<string, { title: string; create: (ctx: Ctx) => CommandHan
   },
   'lambdaWorkbench.bundleHandler': { title: 'Bundle Handler', create: (ctx) => (arg) => bundleCommand(ctx, arg) },
   'lambdaWorkbench.chooseProfile': notYetAvailable('Choose AWS Profile', 'Connecting to an AWS account'),
-  'lambdaWorkbench.invokeLocal': notYetAvailable('Invoke Locally', 'Invoking a handler in the local emulator'),
-  'lambdaWorkbench.invokeRemote': notYetAvailable('Invoke Remotely', 'Invoking a deployed function'),
+  'lambdaWorkbench.invokeLocal': {
+    title: 'Invoke Locally',
+    create: (_ctx, f) => (args) => f().invoker.invokeLocal(invokeArguments(args)),
+  },
+  'lambdaWorkbench.invokeRemote': {
+    title: 'Invoke Remotely',
+    create: (_ctx, f) => (args) => f().invoker.invokeRemote(invokeArguments(args)),
+  },
+  'lambdaWorkbench.invokeAgain': { title: 'Invoke Again', create: (_ctx, f) => () => f().invoker.invokeAgain() },
   'lambdaWorkbench.deploy': notYetAvailable('Deploy Handler', 'Deploying a handler'),
   'lambdaWorkbench.openLogs': notYetAvailable('Open Logs', 'Streaming CloudWatch logs'),
 };
 
 export const COMMAND_IDS = Object.keys(COMMANDS);
 
-export function registerCommands(ctx: Ctx): void {
+export function registerCommands(ctx: Ctx, features: () => Features): void {
   for (const [id, { title, create }] of Object.entries(COMMANDS)) {
-    const handler = create(ctx);
+    const handler = create(ctx, features);
     ctx.extensionScope.add(
       vscode.commands.registerCommand(id, async (...args: unknown[]) => {
         try {
@@ -47,8 +58,20 @@ export function registerCommands(ctx: Ctx): void {
   }
 }
 
+/** Arguments a command was given by a tree, a CodeLens or a test; anything else means "ask". */
+function invokeArguments(value: unknown): InvokeArguments {
+  if (value === null || typeof value !== 'object') return {};
+  const given = value as Record<string, unknown>;
+  return {
+    ...(typeof given['functionName'] === 'string' ? { functionName: given['functionName'] } : {}),
+    ...(typeof given['qualifier'] === 'string' ? { qualifier: given['qualifier'] } : {}),
+    ...('event' in given ? { event: given['event'] } : {}),
+    ...(typeof given['eventLabel'] === 'string' ? { eventLabel: given['eventLabel'] } : {}),
+  };
+}
+
 /** A command whose feature has not been built yet says so plainly instead of pretending to work. */
-function notYetAvailable(title: string, feature: string): { title: string; create: (ctx: Ctx) => CommandHandler } {
+function notYetAvailable(title: string, feature: string): { title: string; create: CommandFactory } {
   return {
     title,
     create: (ctx) => () => {

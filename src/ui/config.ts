@@ -38,6 +38,21 @@ export class Config implements vscode.Disposable {
     return this.read('bundleSourcemap');
   }
 
+  /** An AWS profile name, or '' for the default credential chain. */
+  get awsProfile(): string {
+    return this.read('awsProfile');
+  }
+
+  /** An AWS region, or '' to take the profile's or the environment's. */
+  get awsRegion(): string {
+    return this.read('awsRegion');
+  }
+
+  /** An endpoint to use instead of AWS (LocalStack, moto), or ''. */
+  get awsEndpointUrl(): string {
+    return this.read('awsEndpointUrl');
+  }
+
   /** Reads every setting once, so malformed values are reported without waiting for their first use. */
   checkAll(): void {
     for (const name of Object.keys(SETTINGS) as SettingName[]) this.read(name);

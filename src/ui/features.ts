@@ -1,0 +1,56 @@
+// The extension's features, each built on first use so that activation does almost nothing.
+
+import { AwsClients } from './aws';
+import type { Ctx } from './ctx';
+import { Invoker } from './invoker';
+import { LocalEmulator } from './local-emulator';
+import { LocalFunctions } from './local-functions';
+import { RecentEvents } from './recent-events';
+import { ResultView } from './result-view';
+
+export class Features {
+  private invokerValue: Invoker | undefined;
+  private localFunctionsValue: LocalFunctions | undefined;
+  private emulatorValue: LocalEmulator | undefined;
+  private awsValue: AwsClients | undefined;
+  private resultsValue: ResultView | undefined;
+
+  constructor(private readonly ctx: Ctx) {}
+
+  get invoker(): Invoker {
+    this.invokerValue ??= new Invoker(
+      this.ctx,
+      this.localFunctions,
+      this.emulator,
+      this.aws,
+      this.results,
+      new RecentEvents(this.ctx.extension.workspaceState),
+    );
+    return this.invokerValue;
+  }
+
+  get localFunctions(): LocalFunctions {
+    this.localFunctionsValue ??= this.ctx.extensionScope.add(new LocalFunctions(this.ctx));
+    return this.localFunctionsValue;
+  }
+
+  get emulator(): LocalEmulator {
+    this.emulatorValue ??= this.ctx.extensionScope.add(new LocalEmulator(this.ctx));
+    return this.emulatorValue;
+  }
+
+  get aws(): AwsClients {
+    this.awsValue ??= new AwsClients(this.ctx);
+    return this.awsValue;
+  }
+
+  get results(): ResultView {
+    this.resultsValue ??= this.ctx.extensionScope.add(new ResultView(this.ctx));
+    return this.resultsValue;
+  }
+
+  /** The result on screen, if any; for tests and other extensions. */
+  get shownResult(): ResultView['current'] {
+    return this.resultsValue?.current;
+  }
+}

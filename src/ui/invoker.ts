@@ -1,0 +1,265 @@
+// The invoke flow: choose a function and an event, invoke the local emulator or the deployed
+// function, show the result; then save the event, invoke again, or copy the payload.
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { RegistryMissingError, SharedEvents, TEST_EVENT_REGISTRY } from '../core/aws/shared-events';
+import { WorkbenchError } from '../core/errors';
+import { SAVED_EVENTS_FOLDER, SavedEventStore } from '../core/events/saved-events';
+import { describeTarget, invokeFunction, type InvocationResult, type InvokeTarget } from '../core/invoke/invocation';
+import type { AwsClients } from './aws';
+import type { Ctx } from './ctx';
+import { pickEvent, type PickedEvent } from './event-picker';
+import type { LocalEmulator } from './local-emulator';
+import type { LocalFunctions } from './local-functions';
+import type { RecentEvents } from './recent-events';
+import type { ResultView, ShownResult } from './result-view';
+
+/** What a command may be given instead of asking: from a tree, a CodeLens or a test. */
+export interface InvokeArguments {
+  readonly functionName?: string;
+  readonly qualifier?: string;
+  readonly event?: unknown;
+  readonly eventLabel?: string;
+}
+
+export interface InvokerDiagnostics {
+  /** How long the event picker last took to show its items. */
+  eventPickerShownMs?: number;
+}
+
+export class Invoker {
+  private last: { target: InvokeTarget; picked: PickedEvent } | undefined;
+  readonly diagnostics: InvokerDiagnostics = {};
+
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly functions: LocalFunctions,
+    private readonly emulator: LocalEmulator,
+    private readonly aws: AwsClients,
+    private readonly results: ResultView,
+    private readonly recent: RecentEvents,
+  ) {
+    ctx.extensionScope.add(
+      results.onAction(({ action, shown }) => {
+        this.onResultAction(action, shown).catch((error: unknown) => {
+          void vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error));
+        });
+      }),
+    );
+  }
+
+  async invokeLocal(args: InvokeArguments = {}): Promise<InvocationResult | undefined> {
+    const functions = await this.functions.list();
+    if (functions.length === 0) {
+      throw new WorkbenchError(
+        "No functions were found in this workspace's SAM templates (template.yaml). Add a template that describes your function, then invoke again.",
+      );
+    }
+    let name = args.functionName;
+    if (name === undefined) {
+      const choice = await vscode.window.showQuickPick(
+        functions.map((f) => ({
+          label: f.fn.config.name,
+          description: f.fn.config.runtime,
+          detail: `${f.source} · ${f.fn.config.handler}`,
+          name: f.fn.config.name,
+        })),
+        { title: 'Invoke locally', placeHolder: 'Choose the function to invoke in the local emulator' },
+      );
+      if (choice === undefined) return undefined;
+      name = choice.name;
+    }
+    const fn = await this.functions.find(name);
+    if (fn === undefined) {
+      throw new WorkbenchError(
+        `There is no local function "${name}" in this workspace's templates. Check the name, or refresh after editing the template.`,
+      );
+    }
+    const target: InvokeTarget = { kind: 'local', functionName: fn.fn.config.name };
+    const picked = await this.chooseEvent(target, args);
+    if (picked === undefined) return undefined;
+    return this.run(target, picked);
+  }
+
+  async invokeRemote(args: InvokeArguments = {}): Promise<InvocationResult | undefined> {
+    const connection = this.aws.connection;
+    const name = args.functionName ?? (await this.pickRemoteFunction());
+    if (name === undefined) return undefined;
+    const target: InvokeTarget = {
+      kind: 'remote',
+      functionName: name,
+      region: connection.region,
+      ...(args.qualifier === undefined ? {} : { qualifier: args.qualifier }),
+      ...(connection.profile === undefined ? {} : { profile: connection.profile }),
+    };
+    const picked = await this.chooseEvent(target, args, async () => new SharedEvents(await this.aws.schemas()).list(name));
+    if (picked === undefined) return undefined;
+    return this.run(target, picked);
+  }
+
+  async invokeAgain(): Promise<InvocationResult | undefined> {
+    if (this.last === undefined) {
+      throw new WorkbenchError(
+        'Nothing was invoked yet in this window. Use "Lambda: Invoke Locally..." or "Lambda: Invoke Remotely..." first.',
+      );
+    }
+    return this.run(this.last.target, this.last.picked);
+  }
+
+  private async chooseEvent(
+    target: InvokeTarget,
+    args: InvokeArguments,
+    shared?: () => Promise<import('../core/aws/shared-events').SharedEvent[]>,
+  ) {
+    if (args.event !== undefined) return { event: args.event, label: args.eventLabel ?? 'given event' };
+    return pickEvent({
+      target,
+      saved: this.savedEvents(),
+      recent: this.recent,
+      ...(shared === undefined ? {} : { shared }),
+      onShown: (ms) => {
+        this.diagnostics.eventPickerShownMs = ms;
+        this.ctx.log.debug(`The event picker showed its items in ${ms.toFixed(1)} ms.`);
+      },
+    });
+  }
+
+  private async run(target: InvokeTarget, picked: PickedEvent): Promise<InvocationResult> {
+    const client =
+      target.kind === 'local'
+        ? await this.emulator.client((await this.functions.list()).map((f) => f.fn.config))
+        : await this.aws.lambda();
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Invoking ${describeTarget(target)}`, cancellable: false },
+      () => invokeFunction(client, target, picked.event),
+    );
+    this.last = { target, picked };
+    await this.recent.remember(target, picked.label, picked.event);
+    this.ctx.log.info(
+      `Invoked ${describeTarget(target)} with "${picked.label}": ${result.error === undefined ? 'succeeded' : `failed (${result.error.type})`}, request ${result.requestId}.`,
+    );
+    this.results.show({ result, eventLabel: picked.label });
+    return result;
+  }
+
+  private async pickRemoteFunction(): Promise<string | undefined> {
+    const { ListFunctionsCommand } = await import('@aws-sdk/client-lambda');
+    const client = await this.aws.lambda();
+    const picker = vscode.window.createQuickPick<vscode.QuickPickItem>();
+    picker.title = `Invoke remotely (${this.aws.connection.region})`;
+    picker.placeholder = 'Choose the deployed function to invoke';
+    picker.busy = true;
+    picker.show();
+    const names: vscode.QuickPickItem[] = [];
+    const loading = (async () => {
+      let marker: string | undefined;
+      do {
+        const page = await client.send(new ListFunctionsCommand({ ...(marker === undefined ? {} : { Marker: marker }) }));
+        for (const fn of page.Functions ?? []) {
+          names.push({ label: fn.FunctionName ?? '', description: fn.Runtime ?? '' });
+        }
+        picker.items = [...names].sort((a, b) => a.label.localeCompare(b.label));
+        marker = page.NextMarker;
+      } while (marker !== undefined && picker.enabled);
+    })();
+    loading
+      .catch((error: unknown) => {
+        picker.hide();
+        void vscode.window.showErrorMessage(
+          `The functions of ${this.aws.connection.region} could not be listed: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      })
+      .finally(() => {
+        picker.busy = false;
+      });
+    const choice = await new Promise<string | undefined>((resolve) => {
+      picker.onDidAccept(() => resolve(picker.selectedItems[0]?.label));
+      picker.onDidHide(() => resolve(undefined));
+    });
+    picker.dispose();
+    return choice;
+  }
+
+  private savedEvents(): SavedEventStore | undefined {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    return folder === undefined ? undefined : new SavedEventStore(join(folder.uri.fsPath, SAVED_EVENTS_FOLDER));
+  }
+
+  private async onResultAction(action: 'saveEvent' | 'invokeAgain' | 'copyPayload', shown: ShownResult): Promise<void> {
+    if (action === 'copyPayload') {
+      await vscode.env.clipboard.writeText(shown.result.payload);
+      void vscode.window.showInformationMessage('The payload is on the clipboard.');
+      return;
+    }
+    if (action === 'invokeAgain') {
+      await this.invokeAgain();
+      return;
+    }
+    await this.saveEvent(shown.result.target);
+  }
+
+  /** Saves the event last sent to `target`, in the workspace or, for a deployed function, as a shared test event. */
+  async saveEvent(target: InvokeTarget): Promise<void> {
+    const event = this.last !== undefined && this.last.target.functionName === target.functionName ? this.last.picked : undefined;
+    if (event === undefined) throw new WorkbenchError('There is no event to save: invoke the function first.');
+    const store = this.savedEvents();
+    const destinations = [
+      ...(store === undefined
+        ? []
+        : [
+            {
+              label: '$(file) Save in this workspace',
+              detail: `.lambda/events/${target.functionName}/, shared through git`,
+              shared: false,
+            },
+          ]),
+      ...(target.kind === 'remote'
+        ? [
+            {
+              label: '$(cloud) Save as a shareable test event',
+              detail: `Lambda console test events of ${target.functionName}`,
+              shared: true,
+            },
+          ]
+        : []),
+    ];
+    if (destinations.length === 0) throw new WorkbenchError('Open a folder to save events in it.');
+    const destination =
+      destinations.length === 1 ? destinations[0] : await vscode.window.showQuickPick(destinations, { title: 'Save the event' });
+    if (destination === undefined) return;
+    const name = await vscode.window.showInputBox({
+      title: 'Name of the saved event',
+      value: event.label.replace(/[^A-Za-z0-9 ._-]/g, '').slice(0, 100) || 'event',
+      validateInput: (value) => {
+        try {
+          (store ?? new SavedEventStore('/')).pathOf(target.functionName, value);
+          return undefined;
+        } catch (error) {
+          return error instanceof Error ? error.message : String(error);
+        }
+      },
+    });
+    if (name === undefined) return;
+    if (!destination.shared && store !== undefined) {
+      const saved = await store.save(target.functionName, name, event.event);
+      void vscode.window.showInformationMessage(`Saved "${name}" in ${vscode.workspace.asRelativePath(saved.path)}.`);
+      return;
+    }
+    const shared = new SharedEvents(await this.aws.schemas());
+    try {
+      await shared.save(target.functionName, name, event.event, { createRegistry: false });
+    } catch (error) {
+      if (!(error instanceof RegistryMissingError)) throw error;
+      const create = await vscode.window.showWarningMessage(
+        `${error.message} Create it in ${this.aws.connection.region} to save shareable test events?`,
+        { modal: true },
+        'Create Registry',
+      );
+      if (create === undefined) return;
+      await shared.save(target.functionName, name, event.event, { createRegistry: true });
+    }
+    void vscode.window.showInformationMessage(
+      `Saved "${name}" as a shareable test event of ${target.functionName} (registry ${TEST_EVENT_REGISTRY}).`,
+    );
+  }
+}

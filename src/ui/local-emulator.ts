@@ -1,0 +1,86 @@
+// The local emulator for the editor: a child process (`lambda-workbench serve`) started on the
+// first local invocation with the workspace's functions, restarted when they change, stopped
+// with the extension. Its log goes to an output channel (the log panel will show it too).
+import { join } from 'node:path';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import * as vscode from 'vscode';
+import { EmulatorProcess } from '../core/emulator/emulator-process';
+import { findExecutable } from '../core/emulator/launch';
+import type { FunctionConfig } from '../core/function-config';
+import type { LogRecord } from '../core/logs/record';
+import type { Ctx } from './ctx';
+
+/** Any credentials do for the emulator: it checks no signature. */
+const LOCAL_CREDENTIALS = { accessKeyId: 'LOCALEMULATOR', secretAccessKey: 'local-emulator' };
+
+export class LocalEmulator implements vscode.Disposable {
+  private running: { process: EmulatorProcess; functionsKey: string; client: LambdaClient } | undefined;
+  private starting: Promise<NonNullable<LocalEmulator['running']>> | undefined;
+  readonly output: vscode.OutputChannel;
+  private readonly records = new vscode.EventEmitter<LogRecord>();
+  /** Every log record of every local function. */
+  readonly onRecord = this.records.event;
+
+  constructor(private readonly ctx: Ctx) {
+    this.output = vscode.window.createOutputChannel('Lambda Local Emulator');
+  }
+
+  /** A Lambda client for the emulator serving exactly `functions`, starting or restarting it as needed. */
+  async client(functions: readonly FunctionConfig[]): Promise<LambdaClient> {
+    const key = JSON.stringify(functions);
+    if (this.running?.functionsKey === key && this.running.process.running) return this.running.client;
+    if (this.starting !== undefined) {
+      const started = await this.starting;
+      if (started.functionsKey === key && started.process.running) return started.client;
+    }
+    this.starting = this.start(functions, key);
+    try {
+      this.running = await this.starting;
+      return this.running.client;
+    } finally {
+      this.starting = undefined;
+    }
+  }
+
+  dispose(): void {
+    void this.stop();
+    this.output.dispose();
+    this.records.dispose();
+  }
+
+  private async start(functions: readonly FunctionConfig[], functionsKey: string) {
+    await this.stop();
+    const nodePath = findExecutable('node', process.env['PATH'] ?? '');
+    this.ctx.log.info(`Starting the local emulator with ${functions.length} function(s).`);
+    const profile = this.ctx.config.awsProfile;
+    const emulator = await EmulatorProcess.start({
+      cliPath: join(this.ctx.extension.extensionPath, 'dist', 'cli.js'),
+      // Without a Node.js on PATH, the editor's own runtime serves, told to behave as Node.js.
+      nodePath: nodePath ?? process.execPath,
+      ...(nodePath === undefined ? { nodeEnvironment: { ELECTRON_RUN_AS_NODE: '1' } } : {}),
+      functions,
+      ...(profile === '' ? {} : { profile }),
+      onLog: (record) => {
+        this.output.appendLine(`[${record.functionName}] ${record.message}`);
+        this.records.fire(record);
+      },
+      onExit: (code, output) => {
+        this.ctx.log.warn(
+          `The local emulator exited (code ${String(code)}); it restarts on the next local invocation.\n${output}`,
+        );
+      },
+    });
+    const { LambdaClient: Client } = await import('@aws-sdk/client-lambda');
+    const client = new Client({ endpoint: emulator.url, region: 'us-east-1', credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
+    this.ctx.log.info(`The local emulator serves on ${emulator.url}.`);
+    return { process: emulator, functionsKey, client };
+  }
+
+  private async stop(): Promise<void> {
+    const running = this.running;
+    this.running = undefined;
+    if (running === undefined) return;
+    running.client.destroy();
+    await running.process.stop();
+  }
+}

@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { LambdaWorkbenchApi } from '../../src/extension';
+import type { InvocationResult } from '../../src/core/invoke/invocation';
+
+async function api(): Promise<LambdaWorkbenchApi> {
+  const extension = vscode.extensions.getExtension<LambdaWorkbenchApi>('lambda-workbench.lambda-workbench');
+  assert.ok(extension);
+  return extension.activate();
+}
+
+/** The result views open, once the workbench has added the tab (it does so a moment after the panel is created). */
+async function resultTabs(): Promise<vscode.Tab[]> {
+  let tabs: vscode.Tab[] = [];
+  for (let i = 0; i < 40 && tabs.length === 0; i++) {
+    tabs = vscode.window.tabGroups.all
+      .flatMap((group) => group.tabs)
+      .filter((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('lambdaWorkbench.result'));
+    if (tabs.length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return tabs;
+}
+
+describe('Lambda: Invoke Locally', () => {
+  it("invokes a template's TypeScript function in the local emulator and shows the result with REPORT metrics", async () => {
+    const result = await vscode.commands.executeCommand<InvocationResult | undefined>('lambdaWorkbench.invokeLocal', {
+      functionName: 'HelloFunction',
+      event: { name: 'host' },
+      eventLabel: 'host test',
+    });
+    assert.ok(result, 'the command returns the result');
+    assert.deepEqual(result.payloadJson, { statusCode: 200, body: 'hello, host' });
+    assert.equal(result.target.kind, 'local');
+    assert.ok(result.metrics, 'metrics from the REPORT line');
+    assert.ok((result.metrics.initDurationMs ?? 0) > 0, 'the first invocation is a cold start');
+    const shown = (await api()).shownResult();
+    assert.equal(shown?.result.requestId, result.requestId);
+    assert.equal(shown?.eventLabel, 'host test');
+    assert.equal((await resultTabs()).length, 1, 'one result view');
+  });
+
+  it('invokes again with the same function, event and target, warm this time', async () => {
+    const again = await vscode.commands.executeCommand<InvocationResult | undefined>('lambdaWorkbench.invokeAgain');
+    assert.ok(again);
+    assert.deepEqual(again.payloadJson, { statusCode: 200, body: 'hello, host' });
+    assert.equal(again.metrics?.initDurationMs, undefined);
+    assert.equal((await resultTabs()).length, 1, 'the same view shows the new result');
+  });
+
+  it('a function error is shown as a result, not thrown', async () => {
+    const result = await vscode.commands.executeCommand<InvocationResult | undefined>('lambdaWorkbench.invokeLocal', {
+      functionName: 'BrokenFunction',
+      event: {},
+    });
+    assert.equal(result?.error?.type, 'Runtime.ImportModuleError');
+    assert.equal((await api()).shownResult()?.result.error?.type, 'Runtime.ImportModuleError');
+  });
+
+  it('an unknown function is reported, and nothing is invoked', async () => {
+    const before = (await api()).shownResult()?.result.requestId;
+    const result: unknown = await vscode.commands.executeCommand('lambdaWorkbench.invokeLocal', {
+      functionName: 'Nope',
+      event: {},
+    });
+    assert.equal(result, undefined);
+    assert.equal((await api()).shownResult()?.result.requestId, before);
+  });
+});

@@ -1,0 +1,105 @@
+// The invoke flow as a person uses it: pick a function and a template, edit the event, invoke
+// the local emulator, read the result view; and invalid JSON is refused with its position.
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, FrameLocator } from 'playwright-core';
+import { installVsix, launchChromium, startCodeServer } from '../support/vscode.mjs';
+import { Workbench } from './workbench';
+
+const root = resolve(__dirname, '../..');
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+const vsix = join(root, `lambda-workbench-${version}-linux-x64.vsix`);
+
+describe('invoking a function locally, from the palette to the result view', () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'lwb-ui-invoke-'));
+  const workspace = join(scratch, 'workspace');
+  let server: Awaited<ReturnType<typeof startCodeServer>> | undefined;
+  let browser: Browser | undefined;
+  let wb: Workbench;
+
+  before(async () => {
+    assert.ok(existsSync(vsix), `${vsix} exists; run "npm run package" first`);
+    const extensionsDir = join(scratch, 'extensions');
+    const userDataDir = join(scratch, 'user-data');
+    mkdirSync(join(userDataDir, 'User'), { recursive: true });
+    writeFileSync(
+      join(userDataDir, 'User/settings.json'),
+      JSON.stringify({ 'workbench.startupEditor': 'none', 'workbench.tips.enabled': false, 'telemetry.telemetryLevel': 'off' }),
+    );
+    cpSync(join(root, 'test/fixtures/ui-workspace'), workspace, { recursive: true });
+    await installVsix(vsix, extensionsDir, userDataDir);
+    server = await startCodeServer({ extensionsDir, userDataDir, workspace, logFile: join(scratch, 'code-server.log') });
+    browser = await launchChromium();
+    wb = new Workbench(await browser.newPage({ viewport: { width: 1400, height: 900 } }));
+    await wb.open(server.url);
+    await wb.lambdaContainerIcon().waitFor({ timeout: 30_000 });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  /** Palette, function, then the template's "Edit before invoking" button; leaves the event open in an editor. */
+  async function openTemplateForEditing(): Promise<void> {
+    await wb.runCommand('Lambda: Invoke Locally...');
+    const input = wb.page.locator('.quick-input-widget input.input');
+    await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'HelloFunction' }).first().click();
+    await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: 'Event for HelloFunction' }).waitFor();
+    await input.fill('payload format 2.0');
+    const row = wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'GET request (payload format 2.0)' }).first();
+    await row.hover();
+    await row.locator('.action-label.codicon-edit').click();
+    await wb.notification('Edit the event for HelloFunction, then choose Invoke.').waitFor();
+    await wb.page.locator('.monaco-editor .view-lines', { hasText: '"routeKey"' }).first().waitFor();
+  }
+
+  async function replaceEditorText(text: string): Promise<void> {
+    await wb.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+    await wb.page.keyboard.press('Control+A');
+    await wb.page.keyboard.press('Delete');
+    await wb.page.keyboard.insertText(text);
+  }
+
+  function resultFrame(): FrameLocator {
+    return wb.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  }
+
+  test('pick a template, edit it, invoke, and read the payload and REPORT metrics in the result view', async () => {
+    await openTemplateForEditing();
+    await wb.screenshot('10-edit-event');
+    await replaceEditorText('{"name": "from the UI"}');
+    await wb.notification('Edit the event for HelloFunction').getByRole('button', { name: 'Invoke' }).click();
+    const view = resultFrame();
+    await view.locator('pre.payload', { hasText: 'hello, from the UI' }).waitFor({ timeout: 60_000 });
+    await view.locator('.status.ok', { hasText: 'Succeeded' }).waitFor();
+    for (const name of ['Duration', 'Billed Duration', 'Memory Used', 'Init Duration']) {
+      await view.locator('.metric .name', { hasText: new RegExp(`^${name}$`) }).waitFor();
+    }
+    await view.locator('.badge', { hasText: 'cold start' }).waitFor();
+    await view.locator('pre.log', { hasText: /REPORT RequestId: / }).waitFor();
+    await wb.screenshot('11-result-view');
+  });
+
+  test('invalid JSON is reported with its line and column, and nothing is sent', async () => {
+    const before = await resultFrame().locator('.request-id code').innerText();
+    await openTemplateForEditing();
+    await replaceEditorText('{"name": , "tries": 1}');
+    await wb.notification('Edit the event for HelloFunction').getByRole('button', { name: 'Invoke' }).click();
+    const error = wb.notification(
+      'The event is not valid JSON (line 1, column 10: expected a value but found ","). Nothing was sent',
+    );
+    await error.waitFor();
+    await wb.screenshot('12-invalid-json');
+    assert.equal(
+      await resultFrame().locator('.request-id code').innerText(),
+      before,
+      'no new invocation reached the result view',
+    );
+    await wb.notification('Edit the event for HelloFunction').getByRole('button', { name: 'Cancel' }).click();
+  });
+});
