@@ -64,6 +64,12 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-unnecessary-type-parameters': 'off', '@typescript-eslint/no-unnecessary-condition': 'off' },
   },
   {
+    // Webview scripts run in the browser.
+    files: ['media/**/*.js'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { sourceType: 'script', globals: readonly(['document', 'window', 'acquireVsCodeApi']) },
+  },
+  {
     // Build and test scripts are plain JavaScript modules.
     files: ['**/*.mjs'],
     extends: [tseslint.configs.disableTypeChecked],

@@ -93,7 +93,6 @@ export interface ViewAssets {
 
 export function renderResult(assets: ViewAssets, { result, eventLabel }: ShownResult): string {
   const nonce = randomBytes(16).toString('base64');
-  const failed = result.error !== undefined;
   const version = result.executedVersion === undefined ? '' : ` · version ${result.executedVersion}`;
   const m = result.metrics;
   const metrics =
@@ -124,7 +123,7 @@ export function renderResult(assets: ViewAssets, { result, eventLabel }: ShownRe
 <body>
 <header>
   <h1>${escape(result.target.functionName)}</h1>
-  <span class="status ${failed ? 'failed' : 'ok'}">${failed ? `Failed: ${escape(result.error?.type ?? '')}` : 'Succeeded'}</span>
+  <span class="status ${result.error === undefined ? 'ok' : 'failed'}">${result.error === undefined ? 'Succeeded' : `Failed: ${escape(result.error.type)}`}</span>
   ${m?.initDurationMs === undefined ? '' : '<span class="badge">cold start</span>'}
   <span class="target">${escape(describeTarget(result.target))}${escape(version)} · status ${result.statusCode} · event: ${escape(eventLabel)}</span>
 </header>
