@@ -34,6 +34,7 @@ Commands:
       --concurrency <n>     Environments per function before invocations are throttled (default: 10)
       --idle-timeout <s>    Seconds an idle environment is kept warm (default: 300)
       --json-logs           Print log records as JSON lines on stdout
+      --exit-with-parent    Stop when standard input closes (for a parent process's child)
   invoke <function>       Invoke one function of a template once and print its result.
       --event <file|->      Event JSON (default: {}); "-" reads standard input
       --template, --env-file, --region, --profile as for serve
@@ -185,6 +186,7 @@ async function serve(args: string[]): Promise<void> {
       'idle-timeout': { type: 'string', default: '300' },
       'json-logs': { type: 'boolean', default: false },
       'instance-id': { type: 'string' },
+      'exit-with-parent': { type: 'boolean', default: false },
     },
   });
   const port = wholeNumber(values.port, '--port');
@@ -227,6 +229,12 @@ async function serve(args: string[]): Promise<void> {
   };
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
+  if (values['exit-with-parent']) {
+    // The parent holds our standard input open; when it ends, the parent is gone, however it went.
+    process.stdin.resume();
+    process.stdin.once('end', () => void stop());
+    process.stdin.once('error', () => void stop());
+  }
 }
 
 function logicalIdOf(fn: TemplateFunction | undefined): { logicalId?: string } {

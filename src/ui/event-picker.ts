@@ -25,6 +25,8 @@ export interface EventPickerOptions {
   readonly shared?: () => Promise<SharedEvent[]>;
   /** Told how long the picker took to show its items, in milliseconds. */
   readonly onShown?: (ms: number) => void;
+  /** Closes the picker without a choice, e.g. when the function turns out not to exist. */
+  readonly signal?: AbortSignal;
 }
 
 type Entry =
@@ -108,9 +110,11 @@ export async function pickEvent(options: EventPickerOptions): Promise<PickedEven
     });
     picker.onDidTriggerItemButton((event) => resolve({ item: event.item, edit: true }));
     picker.onDidHide(() => resolve(undefined));
+    options.signal?.addEventListener('abort', () => picker.hide());
+    if (options.signal?.aborted === true) picker.hide();
   });
   picker.dispose();
-  if (choice?.item.entry === undefined) return undefined;
+  if (choice?.item.entry === undefined || options.signal?.aborted === true) return undefined;
   const picked = await resolveEntry(choice.item.entry, options.target, !choice.edit);
   if (picked === undefined || !choice.edit) return picked;
   return editBeforeInvoking(picked, options.target);

@@ -2,7 +2,7 @@
 // function, show the result; then save the event, invoke again, or copy the payload.
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { RegistryMissingError, SharedEvents, TEST_EVENT_REGISTRY } from '../core/aws/shared-events';
+import { RegistryMissingError, SharedEvents, TEST_EVENT_REGISTRY, type SharedEvent } from '../core/aws/shared-events';
 import { WorkbenchError } from '../core/errors';
 import { SAVED_EVENTS_FOLDER, SavedEventStore } from '../core/events/saved-events';
 import { describeTarget, invokeFunction, type InvocationResult, type InvokeTarget } from '../core/invoke/invocation';
@@ -23,12 +23,15 @@ export interface InvokeArguments {
 }
 
 export interface InvokerDiagnostics {
-  /** How long the event picker last took to show its items. */
+  /** How long the event picker last took to show its items, from its creation. */
   eventPickerShownMs?: number;
+  /** When it last showed them, on the extension host's performance.now() clock. */
+  eventPickerShownAt?: number;
 }
 
 export class Invoker {
   private last: { target: InvokeTarget; picked: PickedEvent } | undefined;
+  private store: SavedEventStore | undefined;
   readonly diagnostics: InvokerDiagnostics = {};
 
   constructor(
@@ -49,36 +52,51 @@ export class Invoker {
   }
 
   async invokeLocal(args: InvokeArguments = {}): Promise<InvocationResult | undefined> {
+    if (args.functionName !== undefined) return this.invokeLocalByName(args.functionName, args);
     const functions = await this.functions.list();
     if (functions.length === 0) {
       throw new WorkbenchError(
         "No functions were found in this workspace's SAM templates (template.yaml). Add a template that describes your function, then invoke again.",
       );
     }
-    let name = args.functionName;
-    if (name === undefined) {
-      const choice = await vscode.window.showQuickPick(
-        functions.map((f) => ({
-          label: f.fn.config.name,
-          description: f.fn.config.runtime,
-          detail: `${f.source} · ${f.fn.config.handler}`,
-          name: f.fn.config.name,
-        })),
-        { title: 'Invoke locally', placeHolder: 'Choose the function to invoke in the local emulator' },
-      );
-      if (choice === undefined) return undefined;
-      name = choice.name;
-    }
-    const fn = await this.functions.find(name);
+    const choice = await vscode.window.showQuickPick(
+      functions.map((f) => ({
+        label: f.fn.config.name,
+        description: f.fn.config.runtime,
+        detail: `${f.source} · ${f.fn.config.handler}`,
+        name: f.fn.config.name,
+      })),
+      { title: 'Invoke locally', placeHolder: 'Choose the function to invoke in the local emulator' },
+    );
+    if (choice === undefined) return undefined;
+    return this.invokeLocalByName(choice.name, args);
+  }
+
+  /**
+   * The event picker opens at once while the workspace's templates are read; a name they do not
+   * know closes it with the reason.
+   */
+  private async invokeLocalByName(name: string, args: InvokeArguments): Promise<InvocationResult | undefined> {
+    const lookup = new AbortController();
+    let shown = (): void => {};
+    // Looked up once the picker shows its items, so the two do not compete for the disk.
+    const found = new Promise<void>((resolve) => (shown = resolve))
+      .then(() => this.functions.find(name))
+      .then((fn) => {
+        if (fn === undefined) lookup.abort();
+        return fn;
+      });
+    const target: InvokeTarget = { kind: 'local', functionName: name };
+    const picking = this.chooseEvent(target, args, undefined, lookup.signal, () => shown());
+    if (args.event !== undefined) shown();
+    const [fn, picked] = await Promise.all([found, picking]);
     if (fn === undefined) {
       throw new WorkbenchError(
         `There is no local function "${name}" in this workspace's templates. Check the name, or refresh after editing the template.`,
       );
     }
-    const target: InvokeTarget = { kind: 'local', functionName: fn.fn.config.name };
-    const picked = await this.chooseEvent(target, args);
     if (picked === undefined) return undefined;
-    return this.run(target, picked);
+    return this.run({ kind: 'local', functionName: fn.fn.config.name }, picked);
   }
 
   async invokeRemote(args: InvokeArguments = {}): Promise<InvocationResult | undefined> {
@@ -109,7 +127,9 @@ export class Invoker {
   private async chooseEvent(
     target: InvokeTarget,
     args: InvokeArguments,
-    shared?: () => Promise<import('../core/aws/shared-events').SharedEvent[]>,
+    shared?: () => Promise<SharedEvent[]>,
+    signal?: AbortSignal,
+    whenShown?: () => void,
   ) {
     if (args.event !== undefined) return { event: args.event, label: args.eventLabel ?? 'given event' };
     return pickEvent({
@@ -117,9 +137,12 @@ export class Invoker {
       saved: this.savedEvents(),
       recent: this.recent,
       ...(shared === undefined ? {} : { shared }),
+      ...(signal === undefined ? {} : { signal }),
       onShown: (ms) => {
         this.diagnostics.eventPickerShownMs = ms;
+        this.diagnostics.eventPickerShownAt = performance.now();
         this.ctx.log.debug(`The event picker showed its items in ${ms.toFixed(1)} ms.`);
+        whenShown?.();
       },
     });
   }
@@ -180,9 +203,13 @@ export class Invoker {
     return choice;
   }
 
+  /** The store of the first workspace folder, kept so that its cache serves every opening of the picker. */
   private savedEvents(): SavedEventStore | undefined {
     const folder = vscode.workspace.workspaceFolders?.[0];
-    return folder === undefined ? undefined : new SavedEventStore(join(folder.uri.fsPath, SAVED_EVENTS_FOLDER));
+    if (folder === undefined) return undefined;
+    const root = join(folder.uri.fsPath, SAVED_EVENTS_FOLDER);
+    if (this.store?.root !== root) this.store = new SavedEventStore(root);
+    return this.store;
   }
 
   private async onResultAction(action: 'saveEvent' | 'invokeAgain' | 'copyPayload', shown: ShownResult): Promise<void> {

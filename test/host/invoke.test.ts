@@ -66,3 +66,22 @@ describe('Lambda: Invoke Locally', () => {
     assert.equal((await api()).shownResult()?.result.requestId, before);
   });
 });
+
+describe('Lambda: Invoke Remotely', () => {
+  it('invokes a deployed function (moto) through the same model and view', async () => {
+    const result = await vscode.commands.executeCommand<InvocationResult | undefined>('lambdaWorkbench.invokeRemote', {
+      functionName: 'remote-echo',
+      event: { from: 'the host' },
+    });
+    assert.ok(result, 'the command returns the result');
+    assert.equal(result.target.kind, 'remote');
+    assert.deepEqual(result.payloadJson, { from: 'the host' });
+    assert.equal((await api()).shownResult()?.result.requestId, result.requestId);
+  });
+
+  it('invokes again the remote function it invoked last', async () => {
+    const again = await vscode.commands.executeCommand<InvocationResult | undefined>('lambdaWorkbench.invokeAgain');
+    assert.equal(again?.target.kind, 'remote');
+    assert.deepEqual(again?.payloadJson, { from: 'the host' });
+  });
+});

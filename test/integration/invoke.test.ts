@@ -1,7 +1,7 @@
 // One invoke model for both targets: the local emulator and a deployed function (moto), read
 // into the same InvocationResult; shared test events through the real Schemas client.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -180,5 +180,30 @@ describe('the emulator as a child process', () => {
       }),
       /The local emulator stopped while starting \(exit 1\): No AWS credentials could be loaded from the profile "a-profile-that-does-not-exist"/,
     );
+  });
+});
+
+describe('the emulator child process when its parent dies', () => {
+  test('it stops itself and its environments once the process that started it is gone', async () => {
+    const script = `
+      const { EmulatorProcess } = require(${JSON.stringify(join(__dirname, '../../src/core/emulator/emulator-process.ts'))});
+      (async () => {
+        const emulator = await EmulatorProcess.start({
+          cliPath: ${JSON.stringify(join(__dirname, '../../dist/cli.js'))},
+          nodePath: process.execPath,
+          functions: [${JSON.stringify(node('counter', 'handlers.counter'))}],
+        });
+        const response = await fetch(emulator.url + '/2015-03-31/functions/counter/invocations', { method: 'POST', body: '{}' });
+        const { pid } = await response.json();
+        process.stdout.write(JSON.stringify({ pid }) + '\\n');
+        setInterval(() => {}, 1000);
+      })();`;
+    const parent = spawn(process.execPath, ['--import', 'tsx', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const line = await new Promise<string>((resolve) => parent.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString())));
+    const { pid } = JSON.parse(line) as { pid: number };
+    assert.ok(isAlive(pid), 'the environment runs');
+    parent.kill('SIGKILL');
+    for (let i = 0; i < 50 && isAlive(pid); i++) await sleep(100);
+    assert.equal(isAlive(pid), false, 'the environment is gone with the emulator');
   });
 });

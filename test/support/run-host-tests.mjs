@@ -1,17 +1,52 @@
-// Tier 2: the extension-host tests, inside the real VS Code server of code-server.
+// Tier 3: the extension-host tests, inside the real VS Code server of code-server, with moto as
+// the AWS account behind the remote commands.
 // Prints each result and a count line "host: N passed, M failed"; exits non-zero on failure.
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { createLambdaRole, motoCredentials, startMoto } from './moto.mjs';
 import { projectRoot, runInExtensionHost } from './vscode.mjs';
+
+/** A deployed function in moto for the remote commands to find and invoke. */
+async function deployEcho(motoUrl) {
+  const scratch = mkdtempSync(join(tmpdir(), 'lwb-host-zip-'));
+  try {
+    writeFileSync(join(scratch, 'index.js'), 'exports.handler = async (event) => event;');
+    execFileSync('python3', ['-m', 'zipfile', '-c', join(scratch, 'code.zip'), join(scratch, 'index.js')]);
+    const client = new LambdaClient({ endpoint: motoUrl, region: 'us-east-1', credentials: motoCredentials });
+    await client.send(
+      new CreateFunctionCommand({
+        FunctionName: 'remote-echo',
+        Runtime: 'nodejs20.x',
+        Handler: 'index.handler',
+        Role: await createLambdaRole(motoUrl),
+        Code: { ZipFile: readFileSync(join(scratch, 'code.zip')) },
+      }),
+    );
+    client.destroy();
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
 
 const workspace = mkdtempSync(join(tmpdir(), 'lwb-host-ws-'));
 cpSync(join(projectRoot, 'test/fixtures/host-workspace'), workspace, { recursive: true });
 mkdirSync(join(projectRoot, 'test-results'), { recursive: true });
+const moto = await startMoto();
 try {
+  await deployEcho(moto.url);
+  mkdirSync(join(workspace, '.vscode'), { recursive: true });
+  writeFileSync(
+    join(workspace, '.vscode/settings.json'),
+    JSON.stringify({ 'lambdaWorkbench.aws.endpointUrl': moto.url, 'lambdaWorkbench.aws.region': 'us-east-1' }, null, 2),
+  );
   const results = await runInExtensionHost({
     testsPath: join(projectRoot, 'out/test/host/index.js'),
     workspace,
+    // Credentials for moto only; the extension host passes them to the SDK's default chain.
+    env: { AWS_ACCESS_KEY_ID: motoCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: motoCredentials.secretAccessKey },
     logFile: join(projectRoot, 'test-results/host-server.log'),
   });
   for (const title of results.passed) console.log(`  ✔ ${title}`);
@@ -20,5 +55,6 @@ try {
   console.log(`host: ${results.passed.length} passed, ${results.failed.length} failed, ${results.pending.length} pending`);
   if (results.failed.length > 0 || results.passed.length === 0) process.exitCode = 1;
 } finally {
+  await moto.stop();
   rmSync(workspace, { recursive: true, force: true });
 }

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { WorkbenchError } from '../errors';
 import type { FunctionConfig } from '../function-config';
 import type { LogRecord } from '../logs/record';
@@ -35,7 +35,7 @@ export class EmulatorProcess {
 
   private constructor(
     readonly url: string,
-    private readonly child: ChildProcessByStdio<null, Readable, Readable>,
+    private readonly child: ChildProcessByStdio<Writable, Readable, Readable>,
     private readonly instanceId: string,
     private readonly scratch: string,
     private readonly exited: Promise<void>,
@@ -49,15 +49,16 @@ export class EmulatorProcess {
     const args = [
       options.cliPath,
       'serve',
-      ...['--functions', functionsFile, '--port', '0', '--json-logs', '--instance-id', instanceId],
+      ...['--functions', functionsFile, '--port', '0', '--json-logs', '--instance-id', instanceId, '--exit-with-parent'],
       ...(options.region === undefined ? [] : ['--region', options.region]),
       ...(options.profile === undefined ? [] : ['--profile', options.profile]),
     ];
     const child = spawn(options.nodePath, args, {
       env: { ...process.env, ...options.nodeEnvironment },
-      // Its own process group: stopping it stops everything below it.
+      // Its own process group: stopping it stops everything below it. Its standard input stays
+      // open to this process only; when this process ends, however abruptly, the emulator stops.
       detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stderr = '';
     let readyUrl: string | undefined;

@@ -2,7 +2,8 @@
 // workspace, so a team shares them through git. Writes are atomic (a temporary file renamed into
 // place), so a crash or two editors saving at once never leave a half-written event.
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, readFile, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { readFileSync, statSync, type Stats } from 'node:fs';
+import { link, mkdir, readdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WorkbenchError } from '../errors';
 import { describeJsonError, parseJsonText } from '../json-text';
@@ -15,8 +16,6 @@ export interface SavedEvent {
   readonly event?: unknown;
   /** Why the file could not be read as an event, with line and column. */
   readonly error?: string;
-  /** Last modification, epoch milliseconds. */
-  readonly modified: number;
 }
 
 /** Where saved events live, relative to a workspace folder. */
@@ -25,8 +24,13 @@ export const SAVED_EVENTS_FOLDER = join('.lambda', 'events');
 const EVENT_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$/;
 const FUNCTION_NAME = /^[A-Za-z0-9_-]{1,140}$/;
 const EXTENSION = '.json';
+/** Files read per turn of the event loop when listing. */
+const READ_SLICE = 50;
 
 export class SavedEventStore {
+  /** Files read before, by path, with the stat they had: only changed files are read again. */
+  private readonly cache = new Map<string, { readonly mtimeMs: number; readonly size: number; readonly loaded: SavedEvent }>();
+
   constructor(readonly root: string) {}
 
   /** The saved events of one function, or of every function; unreadable files are listed with their error. */
@@ -112,27 +116,48 @@ export class SavedEventStore {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;
     }
-    const events = names
-      .filter((file) => file.endsWith(EXTENSION) && !file.startsWith('.'))
-      .map((file) => this.load(functionName, file.slice(0, -EXTENSION.length), join(this.root, functionName, file)));
-    return (await Promise.all(events)).sort((a, b) => a.name.localeCompare(b.name));
+    const files = names.filter((file) => file.endsWith(EXTENSION) && !file.startsWith('.'));
+    const events: SavedEvent[] = [];
+    // Small files read synchronously in short slices, yielding between them: hundreds of events
+    // take a few milliseconds in all, and the process never stops for more than one slice.
+    for (let i = 0; i < files.length; i += READ_SLICE) {
+      for (const file of files.slice(i, i + READ_SLICE)) {
+        events.push(this.loadNow(functionName, file.slice(0, -EXTENSION.length), join(this.root, functionName, file)));
+      }
+      if (i + READ_SLICE < files.length) await new Promise((resolve) => setImmediate(resolve));
+    }
+    return events.sort((a, b) => a.name.localeCompare(b.name));
   }
 
   private async load(functionName: string, name: string, path: string): Promise<SavedEvent> {
-    let text: string;
-    let modified: number;
+    await Promise.resolve();
+    return this.loadNow(functionName, name, path);
+  }
+
+  /** Reads one event, from the cache when its file has not changed since. */
+  private loadNow(functionName: string, name: string, path: string): SavedEvent {
+    let stats: Stats;
     try {
-      [text, modified] = await Promise.all([readFile(path, 'utf8'), stat(path).then((s) => s.mtimeMs)]);
+      stats = statSync(path);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
         throw new WorkbenchError(`There is no saved event "${name}" for ${functionName}.`);
       }
-      return { functionName, name, path, modified: 0, error: `cannot be read: ${(error as Error).message}` };
+      return { functionName, name, path, error: `cannot be read: ${(error as Error).message}` };
     }
-    const parsed = parseJsonText(text);
-    return parsed.ok
-      ? { functionName, name, path, modified, event: parsed.value }
-      : { functionName, name, path, modified, error: `is not valid JSON (${describeJsonError(parsed.error)})` };
+    const cached = this.cache.get(path);
+    if (cached !== undefined && cached.mtimeMs === stats.mtimeMs && cached.size === stats.size) return cached.loaded;
+    let loaded: SavedEvent;
+    try {
+      const parsed = parseJsonText(readFileSync(path, 'utf8'));
+      loaded = parsed.ok
+        ? { functionName, name, path, event: parsed.value }
+        : { functionName, name, path, error: `is not valid JSON (${describeJsonError(parsed.error)})` };
+    } catch (error) {
+      loaded = { functionName, name, path, error: `cannot be read: ${(error as Error).message}` };
+    }
+    this.cache.set(path, { mtimeMs: stats.mtimeMs, size: stats.size, loaded });
+    return loaded;
   }
 }
 
