@@ -31,7 +31,7 @@ export interface EventPickerOptions {
 
 type Entry =
   | { readonly kind: 'empty' }
-  | { readonly kind: 'event'; readonly label: string; readonly event: unknown }
+  | { readonly kind: 'event'; readonly label: string; readonly event: unknown; readonly saved?: SavedEvent }
   | { readonly kind: 'broken'; readonly saved: SavedEvent }
   | { readonly kind: 'template'; readonly template: EventTemplate }
   | { readonly kind: 'note' };
@@ -39,6 +39,9 @@ type Entry =
 type Item = vscode.QuickPickItem & { readonly entry?: Entry };
 
 const EDIT: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('edit'), tooltip: 'Edit before invoking' };
+const OPEN: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('go-to-file'), tooltip: 'Open the saved file' };
+const RENAME: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('pencil'), tooltip: 'Rename' };
+const DELETE: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('trash'), tooltip: 'Delete' };
 
 export async function pickEvent(options: EventPickerOptions): Promise<PickedEvent | undefined> {
   const started = performance.now();
@@ -62,17 +65,12 @@ export async function pickEvent(options: EventPickerOptions): Promise<PickedEven
     ];
   };
 
-  const loads: Promise<void>[] = [];
-  if (options.saved !== undefined) {
-    const store = options.saved;
-    loads.push(
-      store.list(options.target.functionName).then((events) => {
-        groups.saved = events.map(savedItem);
-      }),
-    );
-  }
+  const loadSaved = async () => {
+    if (options.saved === undefined) return;
+    groups.saved = (await options.saved.list(options.target.functionName)).map(savedItem);
+  };
   render();
-  await Promise.all(loads).catch(() => {});
+  await loadSaved().catch(() => {});
   render();
   picker.busy = false;
   options.onShown?.(performance.now() - started);
@@ -103,13 +101,34 @@ export async function pickEvent(options: EventPickerOptions): Promise<PickedEven
       .finally(render);
   }
 
+  let managing = false;
   const choice = await new Promise<{ item: Item; edit: boolean } | undefined>((resolve) => {
     picker.onDidAccept(() => {
       const item = picker.selectedItems[0];
       if (item?.entry?.kind !== 'note') resolve(item === undefined ? undefined : { item, edit: false });
     });
-    picker.onDidTriggerItemButton((event) => resolve({ item: event.item, edit: true }));
-    picker.onDidHide(() => resolve(undefined));
+    picker.onDidTriggerItemButton((event) => {
+      const entry = event.item.entry;
+      const saved = entry?.kind === 'event' || entry?.kind === 'broken' ? entry.saved : undefined;
+      if (event.button === EDIT || saved === undefined || options.saved === undefined) {
+        resolve({ item: event.item, edit: true });
+        return;
+      }
+      // Renaming asks for the name in an input box, which hides the picker until it is shown again.
+      managing = event.button !== OPEN;
+      manageSaved(options.saved, saved, event.button, picker)
+        .then(loadSaved)
+        .then(render)
+        .catch((error: unknown) => {
+          void vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error));
+        })
+        .finally(() => {
+          managing = false;
+        });
+    });
+    picker.onDidHide(() => {
+      if (!managing) resolve(undefined);
+    });
     options.signal?.addEventListener('abort', () => picker.hide());
     if (options.signal?.aborted === true) picker.hide();
   });
@@ -140,14 +159,46 @@ function savedItem(saved: SavedEvent): Item {
       description: `not usable: ${saved.error}`,
       detail: saved.path,
       entry: { kind: 'broken', saved },
+      buttons: [OPEN, DELETE],
     };
   }
   return {
     label: `$(file) ${saved.name}`,
     description: 'saved',
-    entry: { kind: 'event', label: saved.name, event: saved.event },
-    buttons: [EDIT],
+    entry: { kind: 'event', label: saved.name, event: saved.event, saved },
+    buttons: [EDIT, OPEN, RENAME, DELETE],
   };
+}
+
+/** Opens, renames or deletes a saved event from the picker, which stays open. */
+async function manageSaved(
+  store: SavedEventStore,
+  saved: SavedEvent,
+  button: vscode.QuickInputButton,
+  picker: vscode.QuickPick<Item>,
+): Promise<void> {
+  if (button === OPEN) {
+    picker.hide();
+    await vscode.window.showTextDocument(vscode.Uri.file(saved.path));
+    return;
+  }
+  picker.ignoreFocusOut = true;
+  try {
+    if (button === RENAME) {
+      const name = await vscode.window.showInputBox({ title: `Rename "${saved.name}"`, value: saved.name });
+      if (name !== undefined && name !== saved.name) await store.rename(saved.functionName, saved.name, name);
+    } else if (button === DELETE) {
+      const choice = await vscode.window.showWarningMessage(
+        `Delete the saved event "${saved.name}" of ${saved.functionName}?`,
+        { modal: true },
+        'Delete',
+      );
+      if (choice === 'Delete') await store.delete(saved.functionName, saved.name);
+    }
+  } finally {
+    picker.ignoreFocusOut = false;
+    picker.show();
+  }
 }
 
 function templateItems(): Item[] {

@@ -85,6 +85,40 @@ describe('invoking a function locally, from the palette to the result view', () 
     await wb.screenshot('11-result-view');
   });
 
+  test('the result view saves the event in the workspace; the picker lists, renames and deletes it', async () => {
+    await resultFrame().getByRole('button', { name: 'Save event' }).click();
+    const name = wb.page.locator('.quick-input-widget input.input');
+    await name.waitFor();
+    await name.fill('from-ui');
+    await wb.page.keyboard.press('Enter');
+    await wb.notification('Saved "from-ui" in .lambda/events/HelloFunction/from-ui.json.').waitFor();
+    const file = join(workspace, '.lambda/events/HelloFunction/from-ui.json');
+    assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), { name: 'from the UI' });
+
+    await wb.runCommand('Lambda: Invoke Locally...');
+    await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'HelloFunction' }).first().click();
+    const saved = wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'from-ui' }).first();
+    await saved.waitFor();
+    await wb.screenshot('13-picker-saved');
+    await saved.hover();
+    await saved.locator('.action-label.codicon-pencil').click();
+    await name.waitFor();
+    await name.fill('renamed-in-ui');
+    await wb.page.keyboard.press('Enter');
+    const renamed = wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'renamed-in-ui' }).first();
+    await renamed.waitFor();
+    assert.ok(existsSync(join(workspace, '.lambda/events/HelloFunction/renamed-in-ui.json')));
+    assert.equal(existsSync(file), false);
+    await renamed.hover();
+    await renamed.locator('.action-label.codicon-trash').click();
+    await wb.page.locator('.monaco-dialog-box').getByRole('button', { name: 'Delete' }).click();
+    await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'Empty event' }).first().waitFor();
+    for (let i = 0; i < 50 && existsSync(join(workspace, '.lambda/events/HelloFunction/renamed-in-ui.json')); i++)
+      await wb.page.waitForTimeout(100);
+    assert.equal(existsSync(join(workspace, '.lambda/events/HelloFunction/renamed-in-ui.json')), false);
+    await wb.page.keyboard.press('Escape');
+  });
+
   test('invalid JSON is reported with its line and column, and nothing is sent', async () => {
     const before = await resultFrame().locator('.request-id code').innerText();
     await openTemplateForEditing();

@@ -40,6 +40,21 @@ describe('readSetting', () => {
     );
   });
 
+  test('AWS settings: an empty value means unset; a malformed profile, region or URL is named', () => {
+    assert.deepEqual(readSetting(SETTINGS.awsEndpointUrl, ''), { value: '' });
+    assert.deepEqual(readSetting(SETTINGS.awsEndpointUrl, ' http://127.0.0.1:4566/ '), { value: 'http://127.0.0.1:4566' });
+    assert.match(
+      readSetting(SETTINGS.awsEndpointUrl, 'localhost:4566').problem ?? '',
+      /"lambdaWorkbench\.aws\.endpointUrl" .* must be an http:\/\/ or https:\/\/ URL/,
+    );
+    assert.match(readSetting(SETTINGS.awsEndpointUrl, 'ftp://x').problem ?? '', /must be an http/);
+    assert.deepEqual(readSetting(SETTINGS.awsRegion, 'eu-west-1'), { value: 'eu-west-1' });
+    assert.deepEqual(readSetting(SETTINGS.awsRegion, 'us-gov-west-1'), { value: 'us-gov-west-1' });
+    assert.match(readSetting(SETTINGS.awsRegion, 'Ireland').problem ?? '', /must be a region such as us-east-1/);
+    assert.deepEqual(readSetting(SETTINGS.awsProfile, 'dev-admin'), { value: 'dev-admin' });
+    assert.match(readSetting(SETTINGS.awsProfile, 'has space').problem ?? '', /"lambdaWorkbench\.aws\.profile"/);
+  });
+
   test('a long malformed value is shortened in the message', () => {
     const reading = readSetting(SETTINGS.bundleSourcemap, { nested: 'x'.repeat(200) });
     assert.ok((reading.problem ?? '').length < 300);
