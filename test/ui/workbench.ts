@@ -48,7 +48,7 @@ export class Workbench {
 
   async runCommand(title: string): Promise<void> {
     const rows = await this.openPalette(title);
-    await rows.filter({ hasText: title }).first().click();
+    await rows.filter({ hasText: title }).first().click({ timeout: 10_000 });
   }
 
   async openFile(name: string): Promise<void> {
@@ -59,6 +59,9 @@ export class Workbench {
     await input.fill(name);
     await this.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().click();
     await this.page.locator('.tabs-container .tab.active', { hasText: name }).waitFor();
+    // Commands whose palette entry depends on `editorLangId` only show once the editor has focus;
+    // the tab turns active a moment before that, so wait for the focused editor itself.
+    await this.page.locator('.editor-group-container.active .monaco-editor.focused').waitFor();
   }
 
   notification(text: string | RegExp): Locator {
