@@ -1,45 +1,50 @@
-// The AWS connection the settings describe, and SDK clients for it that live in the connection
-// scope: a change of profile, region or endpoint drops them and the next use builds new ones.
+// SDK clients for the active AWS connection. They live in the connection scope: a change of
+// profile, region or endpoint drops them and the next use builds new ones.
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { SchemasClient } from '@aws-sdk/client-schemas';
-import * as vscode from 'vscode';
+import { toAwsError, type AwsCallDescription } from '../core/aws/aws-errors';
 import { createLambdaClient, createSchemasClient, type AwsConnection } from '../core/aws/connection';
+import type { ConnectionManager } from './connection';
 import type { Ctx } from './ctx';
-
-export function currentConnection(ctx: Ctx): AwsConnection {
-  const profile = ctx.config.awsProfile;
-  const endpointUrl = ctx.config.awsEndpointUrl;
-  return {
-    ...(profile === '' ? {} : { profile }),
-    region: ctx.config.awsRegion || process.env['AWS_REGION'] || process.env['AWS_DEFAULT_REGION'] || 'us-east-1',
-    ...(endpointUrl === '' ? {} : { endpointUrl }),
-  };
-}
 
 export class AwsClients {
   private lambdaClient: Promise<LambdaClient> | undefined;
   private schemasClient: Promise<SchemasClient> | undefined;
 
-  constructor(private readonly ctx: Ctx) {
+  constructor(
+    private readonly ctx: Ctx,
+    readonly connections: ConnectionManager,
+  ) {
     ctx.extensionScope.add(
-      vscode.workspace.onDidChangeConfiguration((change) => {
-        if (change.affectsConfiguration('lambdaWorkbench.aws')) this.reset();
+      connections.onDidChange(() => {
+        this.lambdaClient = undefined;
+        this.schemasClient = undefined;
       }),
     );
   }
 
-  get connection(): AwsConnection {
-    return currentConnection(this.ctx);
+  connection(): Promise<AwsConnection> {
+    return this.connections.current();
   }
 
   lambda(): Promise<LambdaClient> {
-    this.lambdaClient ??= this.build(() => createLambdaClient(this.connection));
+    this.lambdaClient ??= this.build(async () => createLambdaClient(await this.connection()));
     return this.lambdaClient;
   }
 
   schemas(): Promise<SchemasClient> {
-    this.schemasClient ??= this.build(() => createSchemasClient(this.connection));
+    this.schemasClient ??= this.build(async () => createSchemasClient(await this.connection()));
     return this.schemasClient;
+  }
+
+  /** Runs one Lambda call; a failure becomes an AwsError that says what to do. */
+  async callLambda<T>(call: AwsCallDescription, run: (client: LambdaClient) => Promise<T>): Promise<T> {
+    const connection = await this.connection();
+    try {
+      return await run(await this.lambda());
+    } catch (error) {
+      throw toAwsError(error, call, connection);
+    }
   }
 
   private build<T extends { destroy(): void }>(create: () => Promise<T>): Promise<T> {
@@ -47,11 +52,5 @@ export class AwsClients {
     const scope = this.ctx.connection;
     void client.then((c) => scope.add({ dispose: () => c.destroy() }));
     return client;
-  }
-
-  private reset(): void {
-    this.lambdaClient = undefined;
-    this.schemasClient = undefined;
-    this.ctx.resetConnection();
   }
 }

@@ -5,14 +5,15 @@ import { basename, extname } from 'node:path';
 import * as vscode from 'vscode';
 import { bundleHandler, type BundleResult } from '../core/bundle/bundle';
 import { WorkbenchError } from '../core/errors';
+import type { ConnectionManager } from './connection';
 import type { Ctx } from './ctx';
 import type { Features } from './features';
 import type { InvokeArguments } from './invoker';
-import { reportFailure } from './failures';
+import { reportFailure, runSsoLogin } from './failures';
 
 type CommandHandler = (...args: unknown[]) => unknown;
 
-type CommandFactory = (ctx: Ctx, features: () => Features) => CommandHandler;
+type CommandFactory = (ctx: Ctx, features: () => Features, connections: ConnectionManager) => CommandHandler;
 
 const COMMANDS: Record<string, { title: string; create: CommandFactory }> = {
   'lambdaWorkbench.showLog': {
@@ -26,7 +27,39 @@ const COMMANDS: Record<string, { title: string; create: CommandFactory }> = {
     create: () => () => vscode.commands.executeCommand('workbench.action.openSettings', '@ext:lambda-workbench.lambda-workbench'),
   },
   'lambdaWorkbench.bundleHandler': { title: 'Bundle Handler', create: (ctx) => (arg) => bundleCommand(ctx, arg) },
-  'lambdaWorkbench.chooseProfile': notYetAvailable('Choose AWS Profile', 'Connecting to an AWS account'),
+  'lambdaWorkbench.chooseProfile': { title: 'Choose AWS Profile', create: (_ctx, _f, c) => () => c.chooseProfile() },
+  'lambdaWorkbench.chooseRegion': { title: 'Choose AWS Region', create: (_ctx, _f, c) => () => c.chooseRegion() },
+  'lambdaWorkbench.refreshFunctions': {
+    title: 'Refresh Functions',
+    create: (_ctx, f, c) => async () => {
+      await c.profiles(true);
+      f().functionsTree.refresh();
+    },
+  },
+  'lambdaWorkbench.filterFunctions': { title: 'Filter Functions...', create: (_ctx, f) => () => f().functionActions.filter() },
+  'lambdaWorkbench.clearFunctionsFilter': {
+    title: 'Clear Functions Filter',
+    create: (_ctx, f) => () => f().functionsTree.setFilter(''),
+  },
+  'lambdaWorkbench.copyFunctionName': { title: 'Copy Name', create: (_ctx, f) => (arg) => f().functionActions.copyName(arg) },
+  'lambdaWorkbench.copyFunctionArn': { title: 'Copy ARN', create: (_ctx, f) => (arg) => f().functionActions.copyArn(arg) },
+  'lambdaWorkbench.openInConsole': {
+    title: 'Open in AWS Console',
+    create: (_ctx, f) => (arg) => f().functionActions.openInConsole(arg),
+  },
+  'lambdaWorkbench.downloadCode': { title: 'Download Code', create: (_ctx, f) => (arg) => f().functionActions.downloadCode(arg) },
+  'lambdaWorkbench.revealEnvironmentValue': {
+    title: 'Reveal Value',
+    create: (_ctx, f) => (arg) => f().functionActions.revealEnvironmentValue(arg),
+  },
+  'lambdaWorkbench.showLoadError': {
+    title: 'Show Error Details',
+    create: (ctx) => (error) => reportFailure(ctx, 'Lambda: Functions view', error),
+  },
+  'lambdaWorkbench.ssoLogin': {
+    title: 'Sign In with AWS SSO',
+    create: (_ctx, _f, c) => async (profile) => runSsoLogin(typeof profile === 'string' ? profile : (await c.current()).profile),
+  },
   'lambdaWorkbench.invokeLocal': {
     title: 'Invoke Locally',
     create: (_ctx, f) => (args) => f().invoker.invokeLocal(invokeArguments(args)),
@@ -42,9 +75,9 @@ const COMMANDS: Record<string, { title: string; create: CommandFactory }> = {
 
 export const COMMAND_IDS = Object.keys(COMMANDS);
 
-export function registerCommands(ctx: Ctx, features: () => Features): void {
+export function registerCommands(ctx: Ctx, features: () => Features, connections: ConnectionManager): void {
   for (const [id, { title, create }] of Object.entries(COMMANDS)) {
-    const handler = create(ctx, features);
+    const handler = create(ctx, features, connections);
     ctx.extensionScope.add(
       vscode.commands.registerCommand(id, async (...args: unknown[]) => {
         try {

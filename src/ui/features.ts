@@ -1,7 +1,10 @@
 // The extension's features, each built on first use so that activation does almost nothing.
 
 import { AwsClients } from './aws';
+import type { ConnectionManager } from './connection';
 import type { Ctx } from './ctx';
+import { FunctionActions } from './function-actions';
+import { FunctionsTree } from './functions-tree';
 import { Invoker } from './invoker';
 import { LocalEmulator } from './local-emulator';
 import { LocalFunctions } from './local-functions';
@@ -14,8 +17,23 @@ export class Features {
   private emulatorValue: LocalEmulator | undefined;
   private awsValue: AwsClients | undefined;
   private resultsValue: ResultView | undefined;
+  private functionsTreeValue: FunctionsTree | undefined;
+  private functionActionsValue: FunctionActions | undefined;
 
-  constructor(private readonly ctx: Ctx) {}
+  constructor(
+    private readonly ctx: Ctx,
+    readonly connections: ConnectionManager,
+  ) {}
+
+  get functionsTree(): FunctionsTree {
+    this.functionsTreeValue ??= this.ctx.extensionScope.add(new FunctionsTree(this.ctx, this.aws));
+    return this.functionsTreeValue;
+  }
+
+  get functionActions(): FunctionActions {
+    this.functionActionsValue ??= new FunctionActions(this.aws, this.functionsTree);
+    return this.functionActionsValue;
+  }
 
   get invoker(): Invoker {
     this.invokerValue ??= new Invoker(
@@ -40,7 +58,7 @@ export class Features {
   }
 
   get aws(): AwsClients {
-    this.awsValue ??= new AwsClients(this.ctx);
+    this.awsValue ??= new AwsClients(this.ctx, this.connections);
     return this.awsValue;
   }
 

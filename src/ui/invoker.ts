@@ -9,6 +9,7 @@ import { describeTarget, invokeFunction, type InvocationResult, type InvokeTarge
 import type { AwsClients } from './aws';
 import type { Ctx } from './ctx';
 import { pickEvent, type PickedEvent } from './event-picker';
+import { pickQualifier, pickRemoteFunction } from './function-picker';
 import type { LocalEmulator } from './local-emulator';
 import type { LocalFunctions } from './local-functions';
 import type { RecentEvents } from './recent-events';
@@ -100,17 +101,29 @@ export class Invoker {
   }
 
   async invokeRemote(args: InvokeArguments = {}): Promise<InvocationResult | undefined> {
-    const connection = this.aws.connection;
-    const name = args.functionName ?? (await this.pickRemoteFunction());
-    if (name === undefined) return undefined;
+    const connection = await this.aws.connection();
+    let qualifier = args.qualifier;
+    let name = args.functionName;
+    if (name === undefined) {
+      // From the palette: the function, then $LATEST, an alias or a version. A tree row or a
+      // CodeLens already says which.
+      name = await pickRemoteFunction(this.aws, 'Invoke remotely');
+      if (name === undefined) return undefined;
+      const picked = await pickQualifier(this.aws, name);
+      if (picked === null) return undefined;
+      qualifier = picked;
+    }
+    const functionName = name;
     const target: InvokeTarget = {
       kind: 'remote',
-      functionName: name,
+      functionName,
       region: connection.region,
-      ...(args.qualifier === undefined ? {} : { qualifier: args.qualifier }),
+      ...(qualifier === undefined ? {} : { qualifier }),
       ...(connection.profile === undefined ? {} : { profile: connection.profile }),
     };
-    const picked = await this.chooseEvent(target, args, async () => new SharedEvents(await this.aws.schemas()).list(name));
+    const picked = await this.chooseEvent(target, args, async () =>
+      new SharedEvents(await this.aws.schemas()).list(functionName),
+    );
     if (picked === undefined) return undefined;
     return this.run(target, picked);
   }
@@ -148,13 +161,17 @@ export class Invoker {
   }
 
   private async run(target: InvokeTarget, picked: PickedEvent): Promise<InvocationResult> {
-    const client =
-      target.kind === 'local'
-        ? await this.emulator.client((await this.functions.list()).map((f) => f.fn.config))
-        : await this.aws.lambda();
+    const invoke = async () => {
+      if (target.kind === 'local') {
+        const functions = (await this.functions.list()).map((f) => f.fn.config);
+        return invokeFunction(await this.emulator.client(functions), target, picked.event);
+      }
+      const call = { doing: `Invoking ${describeTarget(target)}`, action: 'lambda:InvokeFunction' };
+      return this.aws.callLambda(call, (client) => invokeFunction(client, target, picked.event));
+    };
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Invoking ${describeTarget(target)}`, cancellable: false },
-      () => invokeFunction(client, target, picked.event),
+      invoke,
     );
     this.last = { target, picked };
     await this.recent.remember(target, picked.label, picked.event);
@@ -163,44 +180,6 @@ export class Invoker {
     );
     this.results.show({ result, eventLabel: picked.label });
     return result;
-  }
-
-  private async pickRemoteFunction(): Promise<string | undefined> {
-    const { ListFunctionsCommand } = await import('@aws-sdk/client-lambda');
-    const client = await this.aws.lambda();
-    const picker = vscode.window.createQuickPick<vscode.QuickPickItem>();
-    picker.title = `Invoke remotely (${this.aws.connection.region})`;
-    picker.placeholder = 'Choose the deployed function to invoke';
-    picker.busy = true;
-    picker.show();
-    const names: vscode.QuickPickItem[] = [];
-    const loading = (async () => {
-      let marker: string | undefined;
-      do {
-        const page = await client.send(new ListFunctionsCommand({ ...(marker === undefined ? {} : { Marker: marker }) }));
-        for (const fn of page.Functions ?? []) {
-          names.push({ label: fn.FunctionName ?? '', description: fn.Runtime ?? '' });
-        }
-        picker.items = [...names].sort((a, b) => a.label.localeCompare(b.label));
-        marker = page.NextMarker;
-      } while (marker !== undefined && picker.enabled);
-    })();
-    loading
-      .catch((error: unknown) => {
-        picker.hide();
-        void vscode.window.showErrorMessage(
-          `The functions of ${this.aws.connection.region} could not be listed: ${error instanceof Error ? error.message : String(error)}`,
-        );
-      })
-      .finally(() => {
-        picker.busy = false;
-      });
-    const choice = await new Promise<string | undefined>((resolve) => {
-      picker.onDidAccept(() => resolve(picker.selectedItems[0]?.label));
-      picker.onDidHide(() => resolve(undefined));
-    });
-    picker.dispose();
-    return choice;
   }
 
   /** The store of the first workspace folder, kept so that its cache serves every opening of the picker. */
@@ -278,7 +257,7 @@ export class Invoker {
     } catch (error) {
       if (!(error instanceof RegistryMissingError)) throw error;
       const create = await vscode.window.showWarningMessage(
-        `${error.message} Create it in ${this.aws.connection.region} to save shareable test events?`,
+        `${error.message} Create it in ${(await this.aws.connection()).region} to save shareable test events?`,
         { modal: true },
         'Create Registry',
       );

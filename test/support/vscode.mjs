@@ -35,8 +35,16 @@ export async function launchChromium() {
 }
 
 /** code-server writes its config under XDG folders; keep them inside the run's own folder. */
-function isolatedEnv(userDataDir) {
-  return { ...process.env, XDG_CONFIG_HOME: join(userDataDir, 'xdg-config'), XDG_DATA_HOME: join(userDataDir, 'xdg-data') };
+function isolatedEnv(userDataDir, extra = {}) {
+  // AWS settings of the machine running the tests must not leak into the editor under test.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_')));
+  return {
+    ...inherited,
+    XDG_CONFIG_HOME: join(userDataDir, 'xdg-config'),
+    XDG_DATA_HOME: join(userDataDir, 'xdg-data'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    ...extra,
+  };
 }
 
 /** A folder for one run's state, removed by `cleanup()`. */
@@ -67,7 +75,7 @@ export async function runInExtensionHost({ testsPath, workspace, env = {}, timeo
       ...['--telemetry-level', 'off', '--server-data-dir', dirs['server-data'], '--user-data-dir', dirs['user-data']],
       ...['--extensions-dir', dirs.extensions],
     ],
-    { env: { ...process.env, ...env, LAMBDA_WB_HOST_RESULTS: resultsFile }, log },
+    { env: { ...isolatedEnv(dirs['user-data'], env), LAMBDA_WB_HOST_RESULTS: resultsFile }, log },
   );
   let browser;
   try {
@@ -104,9 +112,10 @@ export async function runInExtensionHost({ testsPath, workspace, env = {}, timeo
 /**
  * Starts code-server (the full product, as a person uses it) on 127.0.0.1 with the given
  * extensions folder and workspace. Returns its URL and a `stop()` that ends its process group.
- * @param {{ extensionsDir: string, userDataDir: string, workspace: string, logFile?: string, port?: number }} options
+ * `env` adds variables for the editor (AWS_CONFIG_FILE for a test's own profiles, say).
+ * @param {{ extensionsDir: string, userDataDir: string, workspace: string, logFile?: string, port?: number, env?: Record<string, string> }} options
  */
-export async function startCodeServer({ extensionsDir, userDataDir, workspace, logFile, port }) {
+export async function startCodeServer({ extensionsDir, userDataDir, workspace, logFile, port, env = {} }) {
   assertInstalled();
   const chosenPort = port ?? (await freePort());
   const log = logFile ? createWriteStream(logFile) : undefined;
@@ -118,7 +127,7 @@ export async function startCodeServer({ extensionsDir, userDataDir, workspace, l
       ...['--user-data-dir', userDataDir, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust'],
       workspace,
     ],
-    { log, env: isolatedEnv(userDataDir) },
+    { log, env: isolatedEnv(userDataDir, env) },
   );
   let alive = true;
   void server.exited.then(() => (alive = false));

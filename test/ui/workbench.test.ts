@@ -32,7 +32,15 @@ describe('Lambda Workbench in VS Code (code-server + Chromium)', () => {
     cpSync(join(root, 'test/fixtures/ui-workspace'), workspace, { recursive: true });
     const installed = await installVsix(vsix, extensionsDir, userDataDir);
     assert.match(installed, /was successfully installed/);
-    server = await startCodeServer({ extensionsDir, userDataDir, workspace, logFile: join(scratch, 'code-server.log') });
+    // No AWS files and no AWS variables: the Functions view offers to choose a profile.
+    const aws = { AWS_CONFIG_FILE: join(scratch, 'no-config'), AWS_SHARED_CREDENTIALS_FILE: join(scratch, 'no-credentials') };
+    server = await startCodeServer({
+      extensionsDir,
+      userDataDir,
+      workspace,
+      logFile: join(scratch, 'code-server.log'),
+      env: aws,
+    });
     browser = await launchChromium();
     wb = new Workbench(await browser.newPage({ viewport: { width: 1400, height: 900 } }));
     await wb.open(server.url);
@@ -48,7 +56,7 @@ describe('Lambda Workbench in VS Code (code-server + Chromium)', () => {
     await wb.lambdaContainerIcon().waitFor({ timeout: 30_000 });
     await wb.openLambdaContainer();
     await wb.viewHeader('Local').waitFor();
-    await wb.viewBody('Functions').getByText('No AWS credentials are connected yet').waitFor();
+    await wb.viewBody('Functions').getByText('No AWS credentials were found').waitFor();
     await wb.viewBody('Functions').getByRole('button', { name: 'Choose AWS Profile' }).waitFor();
     await wb.viewBody('Local').getByText("Listing the workspace's handlers here is not available yet").waitFor();
     await wb.screenshot('01-lambda-container');

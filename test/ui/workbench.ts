@@ -36,10 +36,23 @@ export class Workbench {
   }
 
   async openPalette(text: string): Promise<Locator> {
-    await this.page.keyboard.press('Escape');
-    await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget input.input');
-    await input.waitFor();
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press('Escape');
+      await this.page.keyboard.press('F1');
+      try {
+        await input.waitFor({ state: 'visible', timeout: 5_000 });
+        break;
+      } catch (error) {
+        // Keys pressed while a webview (the result view) has focus may not reach the workbench;
+        // give the focus back to the workbench and press again.
+        if (attempt === 3) throw error;
+        await this.page
+          .locator('.part.sidebar .composite.title')
+          .click({ timeout: 2_000 })
+          .catch(() => this.page.locator('.part.statusbar').click({ position: { x: 1, y: 1 }, timeout: 2_000 }));
+      }
+    }
     await input.fill(`>${text}`);
     const rows = this.page.locator('.quick-input-list .monaco-list-row');
     await rows.first().waitFor();

@@ -11,16 +11,35 @@ export interface AwsConnection {
   readonly endpointUrl?: string;
 }
 
+/** What the SDK calls to get credentials, refreshing them as they expire. */
+export type CredentialProvider = ReturnType<typeof import('@aws-sdk/credential-providers').fromIni>;
+
 export function describeConnection(connection: AwsConnection): string {
   const where = connection.endpointUrl === undefined ? connection.region : `${connection.region} at ${connection.endpointUrl}`;
   return `${connection.profile ?? 'default credentials'} in ${where}`;
 }
 
+/**
+ * The credentials of a connection. A named profile is read from the shared files alone (static
+ * keys, SSO, credential_process, assume-role chains, web identity), re-read on every resolution so
+ * that an edit or an `aws sso login` takes effect without a restart; without a profile the SDK's
+ * default chain applies (environment, default profile, container and instance metadata).
+ */
+export async function credentialProvider(connection: AwsConnection): Promise<CredentialProvider> {
+  const { fromIni, fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
+  // Roles are assumed through STS at the same endpoint, so LocalStack or moto serve it too.
+  const clientConfig = {
+    region: connection.region,
+    ...(connection.endpointUrl === undefined ? {} : { endpoint: connection.endpointUrl }),
+  };
+  if (connection.profile === undefined) return fromNodeProviderChain({ clientConfig });
+  return fromIni({ profile: connection.profile, ignoreCache: true, clientConfig });
+}
+
 async function clientConfig(connection: AwsConnection) {
-  const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
   return {
     region: connection.region,
-    credentials: fromNodeProviderChain(connection.profile === undefined ? {} : { profile: connection.profile }),
+    credentials: await credentialProvider(connection),
     ...(connection.endpointUrl === undefined ? {} : { endpoint: connection.endpointUrl }),
   };
 }

@@ -1,6 +1,7 @@
-// AWS credentials from the standard sources (environment, shared config and credentials files,
-// SSO, credential_process, assumed roles), through the AWS SDK, which is loaded on first use.
-import { WorkbenchError } from '../errors';
+// AWS credentials resolved once, for callers that hand them to another process (the CLI passes
+// them to the emulator's functions). The extension's clients resolve them lazily instead.
+import { toAwsError } from './aws-errors';
+import { credentialProvider } from './connection';
 
 export interface AwsCredentials {
   readonly accessKeyId: string;
@@ -9,22 +10,16 @@ export interface AwsCredentials {
 }
 
 /** Resolves the credentials of a profile, or of the default chain when no profile is given. */
-export async function resolveCredentials(profile?: string): Promise<AwsCredentials> {
-  const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
+export async function resolveCredentials(profile?: string, region = 'us-east-1'): Promise<AwsCredentials> {
+  const connection = { region, ...(profile === undefined ? {} : { profile }) };
   try {
-    const credentials = await fromNodeProviderChain(profile === undefined ? {} : { profile })();
+    const credentials = await (await credentialProvider(connection))();
     return {
       accessKeyId: credentials.accessKeyId,
       secretAccessKey: credentials.secretAccessKey,
       ...(credentials.sessionToken === undefined ? {} : { sessionToken: credentials.sessionToken }),
     };
   } catch (error) {
-    const source = profile === undefined ? 'the default credential chain' : `the profile "${profile}"`;
-    // The SDK's messages name what it looked for; they carry no secret.
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new WorkbenchError(
-      `No AWS credentials could be loaded from ${source}: ${reason} Check the profile in your AWS config files, or sign in (aws sso login${profile === undefined ? '' : ` --profile ${profile}`}).`,
-      { cause: error },
-    );
+    throw toAwsError(error, { doing: 'Loading AWS credentials' }, connection);
   }
 }
