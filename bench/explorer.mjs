@@ -1,0 +1,309 @@
+// The Functions view with 1,000 functions, measured in code-server through Chromium as a person
+// sees it: `npm run bench:explorer [--runs 10]`. Budgets (from the issue): with 1,000 functions in
+// moto, the first page of the tree is visible at most 1.5 s after the refresh; expanding a function
+// shows its children in at most 500 ms.
+//
+// The packaged extension (.vsix) is installed into a scratch code-server whose workspace points it
+// at moto behind startMotoGaps' proxy (which pages ListFunctions as Lambda does, 50 per page). Every
+// figure is taken inside the page: from the pointerdown of the click to the first animation frame
+// whose DOM shows the awaited rows (a MutationObserver notices them, the frame paints them).
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { seedAccount, startMotoGaps } from '../test/support/moto-account.mjs';
+import { motoCredentials, startMoto } from '../test/support/moto.mjs';
+import { installVsix, launchChromium, projectRoot, startCodeServer } from '../test/support/vscode.mjs';
+
+const REFRESH_BUDGET_MS = 1500;
+const EXPAND_BUDGET_MS = 500;
+const FUNCTIONS = 1000;
+/** The region and profile the Functions view's description names once the listing is complete. */
+const REGION = 'us-east-1';
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '10' } } });
+const runs = Number(values.runs);
+if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer, not ${values.runs}`);
+
+/** The newest modification time among the files under `path` (a file or a folder). */
+function newestMtime(path) {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(stat.mtimeMs, ...readdirSync(path).map((entry) => newestMtime(join(path, entry))));
+}
+
+/** The linux-x64 .vsix the UI tier installs: reused when newer than the build and its sources, else packaged. */
+function packagedVsix() {
+  const { version } = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8'));
+  const vsix = join(projectRoot, `lambda-workbench-${version}-linux-x64.vsix`);
+  const inputs = ['dist', 'src', 'package.json', 'media', 'snippets'].map((p) => newestMtime(join(projectRoot, p)));
+  if (existsSync(vsix) && statSync(vsix).mtimeMs > Math.max(...inputs)) {
+    console.log(`using ${vsix} (newer than dist/ and src/)`);
+    return vsix;
+  }
+  console.log(`packaging ${vsix}...`);
+  try {
+    execFileSync(process.execPath, ['esbuild.mjs', '--package', '--target', 'linux-x64'], {
+      cwd: projectRoot,
+      stdio: 'pipe',
+      encoding: 'utf8',
+    });
+  } catch (error) {
+    throw new Error(`Packaging the extension failed:\n${error.stdout ?? ''}${error.stderr ?? ''}`);
+  }
+  return vsix;
+}
+
+// ---------------------------------------------------------------------------------------------
+// In the page: a stopwatch that starts at the pointerdown of a click and stops at the first frame
+// whose DOM shows what is awaited. Plain functions, serialised by Playwright into the page.
+// ---------------------------------------------------------------------------------------------
+
+/* global window, document, requestAnimationFrame, MutationObserver, Element */
+
+/**
+ * Arms `window.__lwbStopwatch`: a promise of the milliseconds from the pointerdown on an element
+ * matching `start` to the first frame in which `stop` holds in the Functions view.
+ * @param {{ start: string, stop: { kind: 'row', label: string } | { kind: 'rowPrefix', prefix: string } | { kind: 'child', parent: string, child: string }, timeoutMs: number }} options
+ */
+function armStopwatch({ start, stop, timeoutMs }) {
+  const functionsBody = () => {
+    for (const pane of document.querySelectorAll('.sidebar .pane')) {
+      const title = pane.querySelector('.pane-header h3.title')?.textContent?.trim().toLowerCase();
+      if (title === 'functions') return pane.querySelector('.pane-body');
+    }
+    return null;
+  };
+  const label = (row) => row.querySelector('.label-name')?.textContent?.trim() ?? '';
+  /** Rows on screen: the list renders only those near its viewport, so check each against it. */
+  const visibleRows = () => {
+    const body = functionsBody();
+    if (body === null) return [];
+    const box = body.getBoundingClientRect();
+    return [...body.querySelectorAll('.monaco-list-row')].filter((row) => {
+      const r = row.getBoundingClientRect();
+      return r.height > 0 && r.top >= box.top - 1 && r.bottom <= box.bottom + 1;
+    });
+  };
+  const holds = () => {
+    const rows = visibleRows();
+    switch (stop.kind) {
+      case 'row':
+        return rows.some((row) => label(row) === stop.label);
+      case 'rowPrefix':
+        return rows.some((row) => label(row).startsWith(stop.prefix));
+      case 'child': {
+        const parent = rows.find((row) => label(row) === stop.parent);
+        if (parent === undefined) return false;
+        const next = String(Number(parent.getAttribute('data-index')) + 1);
+        const child = rows.find((row) => row.getAttribute('data-index') === next);
+        return (
+          child !== undefined &&
+          label(child) === stop.child &&
+          Number(child.getAttribute('aria-level')) === Number(parent.getAttribute('aria-level')) + 1
+        );
+      }
+    }
+    return false;
+  };
+  const previous = window.__lwbStopwatchCleanup;
+  if (previous) previous();
+  window.__lwbStopwatch = new Promise((resolve, reject) => {
+    let startedAt;
+    let seen = false;
+    const observer = new MutationObserver(() => check());
+    const cleanup = () => {
+      observer.disconnect();
+      window.removeEventListener('pointerdown', onPointerDown, true);
+      clearTimeout(timer);
+      window.__lwbStopwatchCleanup = undefined;
+    };
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`${JSON.stringify(stop)} did not hold within ${timeoutMs} ms of the click (clicked: ${startedAt !== undefined})`));
+    }, timeoutMs);
+    // Once the DOM shows it, the next animation frame is the one that paints it.
+    const check = () => {
+      if (seen || startedAt === undefined || !holds()) return;
+      seen = true;
+      requestAnimationFrame(() => {
+        const ms = performance.now() - startedAt;
+        cleanup();
+        resolve(ms);
+      });
+    };
+    const onPointerDown = (event) => {
+      if (startedAt !== undefined || !(event.target instanceof Element) || event.target.closest(start) === null) return;
+      startedAt = performance.now();
+      observer.observe(document.body, { childList: true, subtree: true, characterData: true, attributes: true });
+      // Also each frame, for a change no mutation announces (a scroll, a layout).
+      const poll = () => {
+        if (seen || window.__lwbStopwatchCleanup !== cleanup) return;
+        check();
+        requestAnimationFrame(poll);
+      };
+      requestAnimationFrame(poll);
+    };
+    window.addEventListener('pointerdown', onPointerDown, true);
+    window.__lwbStopwatchCleanup = cleanup;
+  });
+  // Rejections surface through the awaiting evaluate; none should go unhandled in the page.
+  window.__lwbStopwatch.catch(() => undefined);
+  return holds();
+}
+
+// ---------------------------------------------------------------------------------------------
+// The run
+// ---------------------------------------------------------------------------------------------
+
+function summary(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { median: sorted[Math.floor(sorted.length / 2)], max: sorted[sorted.length - 1], min: sorted[0] };
+}
+
+const ms = (n) => `${n.toFixed(0)} ms`;
+
+const scratch = mkdtempSync(join(tmpdir(), 'lwb-bench-explorer-'));
+let moto;
+let gaps;
+let server;
+let browser;
+let page;
+try {
+  const vsix = packagedVsix();
+  moto = await startMoto();
+  // moto returns every function in one answer; the proxy pages ListFunctions as Lambda does.
+  gaps = await startMotoGaps(moto.url);
+  const seeded = await seedAccount(gaps.url, { functions: FUNCTIONS, region: REGION });
+  console.log(`seeded ${seeded.functionNames.length} functions into moto in ${(seeded.seedMs / 1000).toFixed(1)} s`);
+  // The Functions view sorts by name, as ListFunctions returns them.
+  const names = [...seeded.functionNames].sort((a, b) => a.localeCompare(b));
+  const firstName = names[0];
+
+  const workspace = join(scratch, 'workspace');
+  cpSync(join(projectRoot, 'test/fixtures/ui-workspace'), workspace, { recursive: true });
+  mkdirSync(join(workspace, '.vscode'), { recursive: true });
+  writeFileSync(
+    join(workspace, '.vscode/settings.json'),
+    JSON.stringify({ 'lambdaWorkbench.aws.endpointUrl': gaps.url, 'lambdaWorkbench.aws.region': REGION }, null, 2),
+  );
+  const extensionsDir = join(scratch, 'extensions');
+  const userDataDir = join(scratch, 'user-data');
+  mkdirSync(join(userDataDir, 'User'), { recursive: true });
+  writeFileSync(
+    join(userDataDir, 'User/settings.json'),
+    JSON.stringify({ 'workbench.startupEditor': 'none', 'workbench.tips.enabled': false, 'telemetry.telemetryLevel': 'off' }),
+  );
+  await installVsix(vsix, extensionsDir, userDataDir);
+  server = await startCodeServer({
+    extensionsDir,
+    userDataDir,
+    workspace,
+    logFile: join(scratch, 'code-server.log'),
+    env: {
+      // Keys for moto only; no AWS files, so nothing of this machine's AWS setup is read.
+      AWS_ACCESS_KEY_ID: motoCredentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: motoCredentials.secretAccessKey,
+      AWS_CONFIG_FILE: join(scratch, 'no-config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(scratch, 'no-credentials'),
+    },
+  });
+  browser = await launchChromium();
+  // Tall enough that the Functions view shows more than one page (50 rows) of functions: the row
+  // "Loading more functions…" after the first page is then on screen, and tells a new first page
+  // from the rows of the listing before the refresh, which the tree keeps until it has new ones.
+  page = await browser.newPage({ viewport: { width: 1400, height: 1700 } });
+  await page.goto(server.url);
+  await page.locator('.monaco-workbench .activitybar').waitFor({ timeout: 60_000 });
+  // The workspace holds a SAM template, so the extension activates with the window; its status
+  // bar item says it has.
+  await page.locator('.statusbar-item', { hasText: `default · ${REGION}` }).first().waitFor({ timeout: 60_000 });
+
+  const sidebarPane = (name) =>
+    page.locator('.sidebar .pane', { has: page.locator('.pane-header h3.title', { hasText: new RegExp(`^${name}$`, 'i') }) });
+  const functionsPane = sidebarPane('Functions');
+  const row = (label) =>
+    functionsPane.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) });
+  const complete = functionsPane.locator('.pane-header .description', { hasText: `${FUNCTIONS} functions · ` });
+  /** Arms the stopwatch, does `click`, and returns the milliseconds the page measured. */
+  const timed = async (start, stop, click, timeoutMs = 60_000) => {
+    const already = await page.evaluate(armStopwatch, { start, stop, timeoutMs });
+    if (already) throw new Error(`${JSON.stringify(stop)} already holds before the click; the measurement would be empty.`);
+    await click();
+    return page.evaluate(() => window.__lwbStopwatch);
+  };
+
+  // First load: the activity bar's Lambda icon to the first function on screen. The first use of
+  // the view loads the features bundle and the AWS SDK.
+  const firstLoadMs = await timed('.activitybar a[aria-label^="Lambda"]', { kind: 'row', label: firstName }, () =>
+    page.locator('.activitybar a[aria-label^="Lambda"]').click(),
+  );
+  await complete.waitFor({ timeout: 120_000 });
+  const localPane = sidebarPane('Local');
+  if ((await localPane.locator('.pane-header').getAttribute('aria-expanded')) === 'true') {
+    // The Functions view gets the whole side bar.
+    await localPane.locator('.pane-header').click();
+  }
+  console.log(
+    `first load: ${ms(firstLoadMs)} from the click on the Lambda icon to "${firstName}" on screen ` +
+      '(loads the features bundle and the AWS SDK, then the first page)',
+  );
+
+  // Refresh: the view's "Refresh Functions" button to the new first page on screen.
+  const refreshSelector = 'a.action-label[aria-label="Refresh Functions"]';
+  const refreshButton = functionsPane.locator(`.pane-header .actions ${refreshSelector}`);
+  const refreshMs = [];
+  for (let i = 0; i < runs; i++) {
+    await complete.waitFor({ timeout: 120_000 });
+    // The view's title buttons show while the pointer is over the view.
+    await functionsPane.locator('.pane-header').hover();
+    refreshMs.push(
+      await timed(refreshSelector, { kind: 'rowPrefix', prefix: 'Loading more functions' }, () => refreshButton.click()),
+    );
+  }
+  await complete.waitFor({ timeout: 120_000 });
+
+  // Expand: a function's twistie to its first child, "Triggers", on screen. A different function
+  // each time, so each expansion reads its function afresh (GetFunction).
+  const expandable = names.slice(1, 45);
+  const expandMs = [];
+  for (let i = 0; i < runs; i++) {
+    const name = expandable[i % expandable.length];
+    const twistie = row(name).locator('.monaco-tl-twistie');
+    expandMs.push(await timed('.monaco-tl-twistie', { kind: 'child', parent: name, child: 'Triggers' }, () => twistie.click()));
+    await twistie.click();
+    await functionsPane.locator('.monaco-list-row[aria-level="2"]').first().waitFor({ state: 'detached' });
+  }
+  if (runs > expandable.length) console.log(`(expanded the first ${expandable.length} functions again after the first round)`);
+
+  const refresh = summary(refreshMs);
+  const expand = summary(expandMs);
+  console.log(`refresh: ${refreshMs.map(ms).join(', ')}`);
+  console.log(`expand:  ${expandMs.map(ms).join(', ')}`);
+  console.log(
+    `refresh with ${FUNCTIONS} functions, from the click on "Refresh Functions" to the first page on screen: ` +
+      `median ${ms(refresh.median)}, max ${ms(refresh.max)} over ${runs} refreshes (budget ${ms(REFRESH_BUDGET_MS)})`,
+  );
+  console.log(
+    `expand a function, from the click on its twistie to its "Triggers" row on screen: ` +
+      `median ${ms(expand.median)}, max ${ms(expand.max)} over ${runs} functions (budget ${ms(EXPAND_BUDGET_MS)})`,
+  );
+  if (refresh.median > REFRESH_BUDGET_MS || expand.median > EXPAND_BUDGET_MS) process.exitCode = 1;
+} catch (error) {
+  if (page) {
+    const shot = join(projectRoot, 'test-results/bench/explorer-failure.png');
+    mkdirSync(join(projectRoot, 'test-results/bench'), { recursive: true });
+    await page.screenshot({ path: shot }).then(
+      () => console.error(`screenshot of the failure: ${shot}`),
+      () => undefined,
+    );
+  }
+  throw error;
+} finally {
+  await browser?.close().catch(() => {});
+  await server?.stop();
+  await gaps?.stop();
+  await moto?.stop();
+  rmSync(scratch, { recursive: true, force: true });
+}
