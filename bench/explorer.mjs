@@ -50,7 +50,7 @@ function packagedVsix() {
       encoding: 'utf8',
     });
   } catch (error) {
-    throw new Error(`Packaging the extension failed:\n${error.stdout ?? ''}${error.stderr ?? ''}`);
+    throw new Error(`Packaging the extension failed:\n${error.stdout ?? ''}${error.stderr ?? ''}`, { cause: error });
   }
   return vsix;
 }
@@ -76,18 +76,23 @@ function armStopwatch({ start, stop, timeoutMs }) {
     return null;
   };
   const label = (row) => row.querySelector('.label-name')?.textContent?.trim() ?? '';
-  /** Rows on screen: the list renders only those near its viewport, so check each against it. */
-  const visibleRows = () => {
+  /**
+   * The view's rows: those in the DOM (the list renders only the rows near its viewport), or only
+   * those inside the view's box, which needs a layout.
+   */
+  const rowsOf = (onScreen) => {
     const body = functionsBody();
     if (body === null) return [];
+    const rows = [...body.querySelectorAll('.monaco-list-row')];
+    if (!onScreen) return rows;
     const box = body.getBoundingClientRect();
-    return [...body.querySelectorAll('.monaco-list-row')].filter((row) => {
+    return rows.filter((row) => {
       const r = row.getBoundingClientRect();
       return r.height > 0 && r.top >= box.top - 1 && r.bottom <= box.bottom + 1;
     });
   };
-  const holds = () => {
-    const rows = visibleRows();
+  const holds = (onScreen) => {
+    const rows = rowsOf(onScreen);
     switch (stop.kind) {
       case 'row':
         return rows.some((row) => label(row) === stop.label);
@@ -112,7 +117,6 @@ function armStopwatch({ start, stop, timeoutMs }) {
   window.__lwbStopwatch = new Promise((resolve, reject) => {
     let startedAt;
     let seen = false;
-    const observer = new MutationObserver(() => check());
     const cleanup = () => {
       observer.disconnect();
       window.removeEventListener('pointerdown', onPointerDown, true);
@@ -121,11 +125,12 @@ function armStopwatch({ start, stop, timeoutMs }) {
     };
     const timer = setTimeout(() => {
       cleanup();
-      reject(new Error(`${JSON.stringify(stop)} did not hold within ${timeoutMs} ms of the click (clicked: ${startedAt !== undefined})`));
+      reject(new Error(`${JSON.stringify(stop)} did not hold within ${timeoutMs} ms (clicked: ${startedAt !== undefined})`));
     }, timeoutMs);
-    // Once the DOM shows it, the next animation frame is the one that paints it.
-    const check = () => {
-      if (seen || startedAt === undefined || !holds()) return;
+    // Once the DOM shows it, the next animation frame is the one that paints it. The DOM may show
+    // it only between two frames (a page of functions replaced by the next before it is painted);
+    // that frame then paints what replaced it, which holds it too.
+    const seenAt = () => {
       seen = true;
       requestAnimationFrame(() => {
         const ms = performance.now() - startedAt;
@@ -133,16 +138,25 @@ function armStopwatch({ start, stop, timeoutMs }) {
         resolve(ms);
       });
     };
+    // Each mutation, without forcing a layout: is it in the DOM?
+    const observer = new MutationObserver(() => {
+      if (!seen && holds(false)) seenAt();
+    });
+    // Each frame, with the layout the frame needs anyway: is it on screen?
+    const poll = () => {
+      if (seen || window.__lwbStopwatchCleanup !== cleanup) return;
+      if (holds(true)) seenAt();
+      else requestAnimationFrame(poll);
+    };
     const onPointerDown = (event) => {
       if (startedAt !== undefined || !(event.target instanceof Element) || event.target.closest(start) === null) return;
       startedAt = performance.now();
-      observer.observe(document.body, { childList: true, subtree: true, characterData: true, attributes: true });
-      // Also each frame, for a change no mutation announces (a scroll, a layout).
-      const poll = () => {
-        if (seen || window.__lwbStopwatchCleanup !== cleanup) return;
-        check();
-        requestAnimationFrame(poll);
-      };
+      observer.observe(document.body, {
+        childList: true,
+        subtree: true,
+        characterData: true,
+        attributeFilter: ['data-index', 'aria-level'],
+      });
       requestAnimationFrame(poll);
     };
     window.addEventListener('pointerdown', onPointerDown, true);
@@ -150,7 +164,7 @@ function armStopwatch({ start, stop, timeoutMs }) {
   });
   // Rejections surface through the awaiting evaluate; none should go unhandled in the page.
   window.__lwbStopwatch.catch(() => undefined);
-  return holds();
+  return holds(false);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -218,7 +232,10 @@ try {
   await page.locator('.monaco-workbench .activitybar').waitFor({ timeout: 60_000 });
   // The workspace holds a SAM template, so the extension activates with the window; its status
   // bar item says it has.
-  await page.locator('.statusbar-item', { hasText: `default · ${REGION}` }).first().waitFor({ timeout: 60_000 });
+  await page
+    .locator('.statusbar-item', { hasText: `default · ${REGION}` })
+    .first()
+    .waitFor({ timeout: 60_000 });
 
   const sidebarPane = (name) =>
     page.locator('.sidebar .pane', { has: page.locator('.pane-header h3.title', { hasText: new RegExp(`^${name}$`, 'i') }) });

@@ -84,21 +84,24 @@ export class ConnectionManager implements vscode.Disposable {
       .then((choice) => (choice === undefined ? undefined : showProblem(first)));
   }
 
-  /** True when nothing could provide credentials: no profile, no environment keys, no endpoint. */
+  /**
+   * True when no credentials are selected: no profile chosen, no default profile in the shared
+   * files, and nothing in the environment. The Functions view then offers to choose a profile
+   * instead of failing to list.
+   */
   async hasNoCredentialSource(): Promise<boolean> {
-    if (this.ctx.config.awsProfile !== '' || this.ctx.config.awsEndpointUrl !== '') return false;
+    if (this.ctx.config.awsProfile !== '') return false;
     const env = process.env;
-    if (
-      env['AWS_ACCESS_KEY_ID'] ||
-      env['AWS_PROFILE'] ||
-      env['AWS_WEB_IDENTITY_TOKEN_FILE'] ||
-      env['AWS_CONTAINER_CREDENTIALS_FULL_URI'] ||
-      env['AWS_CONTAINER_CREDENTIALS_RELATIVE_URI']
-    ) {
-      return false;
-    }
+    const fromEnvironment = [
+      'AWS_ACCESS_KEY_ID',
+      'AWS_PROFILE',
+      'AWS_WEB_IDENTITY_TOKEN_FILE',
+      'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+      'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+    ];
+    if (fromEnvironment.some((name) => env[name])) return false;
     const catalog = await this.profiles().catch(() => undefined);
-    return (catalog?.profiles.length ?? 0) === 0;
+    return !(catalog?.profiles.some((p) => p.name === 'default') ?? false);
   }
 
   private settingsConnection(profileRegion: string | undefined): AwsConnection {

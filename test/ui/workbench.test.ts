@@ -56,7 +56,7 @@ describe('Lambda Workbench in VS Code (code-server + Chromium)', () => {
     await wb.lambdaContainerIcon().waitFor({ timeout: 30_000 });
     await wb.openLambdaContainer();
     await wb.viewHeader('Local').waitFor();
-    await wb.viewBody('Functions').getByText('No AWS credentials were found').waitFor();
+    await wb.viewBody('Functions').getByText('No AWS credentials are selected').waitFor();
     await wb.viewBody('Functions').getByRole('button', { name: 'Choose AWS Profile' }).waitFor();
     await wb.viewBody('Local').getByText("Listing the workspace's handlers here is not available yet").waitFor();
     await wb.screenshot('01-lambda-container');
