@@ -133,11 +133,12 @@ try {
   console.log(line("the extension's figure, from the command's start to the picker holding its items", picker));
   console.log(line('from executeCommand to that moment', wall));
   console.log(line('from executeCommand to the window having taken the items', taken));
+  // The budget holds for every opening, the first included, up to the window having the items.
   console.log(
-    `profile picker with ${PROFILES} profiles: median ${picker.median.toFixed(1)} ms over ${result.samples.length} openings ` +
-      `(budget ${BUDGET_MS} ms)`,
+    `profile picker with ${PROFILES} profiles, command to items in the window: first ${taken.first.toFixed(1)} ms, ` +
+      `median ${taken.median.toFixed(1)} ms, max ${taken.max.toFixed(1)} ms over ${result.samples.length} openings (budget ${BUDGET_MS} ms)`,
   );
-  if (picker.median > BUDGET_MS) process.exitCode = 1;
+  if (taken.max > BUDGET_MS) process.exitCode = 1;
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }

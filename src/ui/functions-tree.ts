@@ -94,8 +94,8 @@ export class FunctionsTree implements vscode.TreeDataProvider<FunctionsNode>, vs
   private generation = 0;
   private filterText = '';
   private view: vscode.TreeView<FunctionsNode> | undefined;
-  /** When the last root listing was shown, for the benchmark. */
-  readonly timings: { rootShownAt?: number; childrenShownAt?: number } = {};
+  private announceTimer: NodeJS.Timeout | undefined;
+  private lastAnnounced = 0;
 
   constructor(
     private readonly ctx: Ctx,
@@ -112,6 +112,7 @@ export class FunctionsTree implements vscode.TreeDataProvider<FunctionsNode>, vs
 
   dispose(): void {
     this.generation++;
+    clearTimeout(this.announceTimer);
     this.changed.dispose();
   }
 
@@ -197,7 +198,6 @@ export class FunctionsTree implements vscode.TreeDataProvider<FunctionsNode>, vs
       rows.push({ kind: 'message', id: 'root/no-match', text: `No function name contains "${this.filterText}"`, tone: 'empty' });
     }
     this.updateDescription();
-    this.timings.rootShownAt = performance.now();
     return rows;
   }
 
@@ -226,10 +226,23 @@ export class FunctionsTree implements vscode.TreeDataProvider<FunctionsNode>, vs
     if (!list.done) {
       setTimeout(() => {
         void this.loadPage(list, generation).then(() => {
-          if (generation === this.generation) this.changed.fire(undefined);
+          if (generation === this.generation) this.announcePage(list);
         });
       }, 0);
     }
+  }
+
+  /**
+   * Shows newly arrived pages at most every quarter second, and the last one at once: each
+   * announcement re-renders every loaded row, so one per page would redraw 1,000 rows 20 times.
+   */
+  private announcePage(list: FunctionList): void {
+    clearTimeout(this.announceTimer);
+    const wait = list.done || list.error !== undefined ? 0 : Math.max(0, this.lastAnnounced + 250 - performance.now());
+    this.announceTimer = setTimeout(() => {
+      this.lastAnnounced = performance.now();
+      this.changed.fire(undefined);
+    }, wait);
   }
 
   private updateDescription(): void {
@@ -279,7 +292,6 @@ export class FunctionsTree implements vscode.TreeDataProvider<FunctionsNode>, vs
       { kind: 'group', functionName: name, group: 'configuration', details },
       { kind: 'logs', functionName: name },
     ];
-    this.timings.childrenShownAt = performance.now();
     return rows;
   }
 

@@ -138,6 +138,27 @@ describe('the Functions view', () => {
     assert.ok(!seen.join('\n').includes(FAKE_SECRET));
   });
 
+  it('the filter keeps the functions whose name contains the text, and says when none does', async () => {
+    const functions = await tree();
+    await allRootRows();
+    try {
+      functions.setFilter('ORDERS-proc');
+      const rows = await functions.getChildren();
+      assert.deepEqual(
+        rows.map((row) => row.kind === 'function' && row.functionName),
+        [FEATURED],
+      );
+      functions.setFilter('no-such-function');
+      const none = await functions.getChildren();
+      assert.ok(
+        none.length === 1 && none[0]?.kind === 'message' && none[0].text === 'No function name contains "no-such-function"',
+      );
+    } finally {
+      functions.setFilter('');
+    }
+    assert.equal((await functions.getChildren()).length, SEEDED);
+  });
+
   it('a function without triggers or aliases says so in a row', async () => {
     const groups = await childrenByLabel(await functionRow('remote-echo'));
     assert.deepEqual([...(await childrenByLabel(pick(groups, 'Triggers'))).keys()], ['No triggers']);

@@ -85,7 +85,12 @@ describe('the Functions view against an account with 1,000 functions (moto)', ()
     await wb.screenshot('20-profile-picker');
     await profile.click();
     await wb.page.locator('.statusbar-item', { hasText: 'moto-dev · us-east-1' }).waitFor();
-    await row('orders-processor').waitFor({ timeout: 30_000 });
+    await row('orders-processor')
+      .waitFor({ timeout: 30_000 })
+      .catch(async (error: unknown) => {
+        await wb.screenshot('21-functions-missing');
+        throw error;
+      });
     // Every page arrives in the background; the view's description counts them.
     await wb.page
       .locator('.sidebar .pane-header', { hasText: '1000 functions · moto-dev · us-east-1' })
@@ -138,5 +143,19 @@ describe('the Functions view against an account with 1,000 functions (moto)', ()
     await view.locator('pre.payload', { hasText: '"Records"' }).waitFor({ timeout: 60_000 });
     await view.getByText('orders-processor').first().waitFor();
     await wb.screenshot('26-remote-result');
+  });
+
+  test('choose another region: the status bar, the tree and its empty row follow; then back', async () => {
+    await wb.runCommand('Lambda: Choose AWS Region...');
+    const input = wb.page.locator('.quick-input-widget input.input');
+    await input.fill('eu-west-1');
+    await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'Europe (Ireland)' }).first().click();
+    await wb.page.locator('.statusbar-item', { hasText: 'moto-dev · eu-west-1' }).waitFor();
+    await row('No functions in eu-west-1').waitFor({ timeout: 30_000 });
+    await wb.screenshot('27-other-region');
+    await wb.runCommand('Lambda: Choose AWS Region...');
+    await input.fill('us-east-1');
+    await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'US East (N. Virginia)' }).first().click();
+    await row('orders-processor').waitFor({ timeout: 30_000 });
   });
 });
