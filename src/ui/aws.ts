@@ -3,6 +3,7 @@
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { SchemasClient } from '@aws-sdk/client-schemas';
 import { toAwsError, type AwsCallDescription } from '../core/aws/aws-errors';
+import { WorkbenchError } from '../core/errors';
 import { createLambdaClient, createSchemasClient, type AwsConnection } from '../core/aws/connection';
 import type { ConnectionManager } from './connection';
 import type { Ctx } from './ctx';
@@ -37,12 +38,14 @@ export class AwsClients {
     return this.schemasClient;
   }
 
-  /** Runs one Lambda call; a failure becomes an AwsError that says what to do. */
+  /** Runs Lambda calls; an SDK or network failure becomes an AwsError that says what to do. */
   async callLambda<T>(call: AwsCallDescription, run: (client: LambdaClient) => Promise<T>): Promise<T> {
     const connection = await this.connection();
     try {
       return await run(await this.lambda());
     } catch (error) {
+      // A WorkbenchError (an AwsError included) already says what to do.
+      if (error instanceof WorkbenchError) throw error;
       throw toAwsError(error, call, connection);
     }
   }

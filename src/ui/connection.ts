@@ -28,6 +28,8 @@ export class ConnectionManager implements vscode.Disposable {
   private readonly statusItem: vscode.StatusBarItem;
   private catalog: Promise<ProfileCatalog> | undefined;
   private resolved: AwsConnection | undefined;
+  /** The connection listeners last heard of, as JSON, so that two refreshes announce one change. */
+  private announced: string | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly reportedProblems = new Set<string>();
   /** How long the profile picker last took to show its items; read by the benchmark. */
@@ -44,7 +46,14 @@ export class ConnectionManager implements vscode.Disposable {
     );
     this.showStatus(this.settingsConnection(undefined));
     // The profile's own region needs the config file; read it after activation, off the hot path.
-    setTimeout(() => void this.current().then((c) => this.showStatus(c)), 0);
+    setTimeout(
+      () =>
+        void this.current().then((connection) => {
+          this.announced ??= JSON.stringify(connection);
+          this.showStatus(connection);
+        }),
+      0,
+    );
   }
 
   /** The connection to use now. */
@@ -52,7 +61,9 @@ export class ConnectionManager implements vscode.Disposable {
     if (this.resolved !== undefined) return this.resolved;
     const profile = this.ctx.config.awsProfile;
     const catalog = await this.profiles().catch(() => undefined);
-    const profileRegion = catalog?.profiles.find((p) => p.name === (profile || 'default'))?.region;
+    // Without a chosen profile the SDK's chain reads AWS_PROFILE, else the default profile.
+    const named = profile || process.env['AWS_PROFILE'] || 'default';
+    const profileRegion = catalog?.profiles.find((p) => p.name === named)?.region;
     this.resolved = this.settingsConnection(profileRegion);
     return this.resolved;
   }
@@ -124,11 +135,12 @@ export class ConnectionManager implements vscode.Disposable {
 
   /** Re-reads the settings; when the connection changed, rebuilds the scope and tells listeners. */
   async refresh(): Promise<void> {
-    const before = this.resolved;
     this.resolved = undefined;
     const after = await this.current();
     this.showStatus(after);
-    if (before !== undefined && JSON.stringify(before) === JSON.stringify(after)) return;
+    const key = JSON.stringify(after);
+    if (key === this.announced) return;
+    this.announced = key;
     this.ctx.resetConnection();
     this.ctx.log.info(`AWS connection: ${describe(after)}.`);
     this.changed.fire(after);
@@ -150,6 +162,11 @@ export class ConnectionManager implements vscode.Disposable {
     picker.placeholder = 'Profiles of your AWS config and credentials files';
     picker.matchOnDescription = true;
     picker.busy = true;
+    // Listen before loading: the picker may be dismissed while the files are read.
+    const choice = new Promise<ProfileItem | undefined>((resolve) => {
+      picker.onDidAccept(() => resolve(picker.selectedItems[0]));
+      picker.onDidHide(() => resolve(undefined));
+    });
     picker.show();
     const active = this.ctx.config.awsProfile;
     try {
@@ -157,18 +174,14 @@ export class ConnectionManager implements vscode.Disposable {
       picker.items = profileItems(catalog, active);
       const activeItem = picker.items.find((item) => item.profile === active);
       if (activeItem !== undefined) picker.activeItems = [activeItem];
-    } catch (error) {
-      picker.hide();
-      throw error;
-    } finally {
       picker.busy = false;
+      this.lastPickerMs = performance.now() - started;
+      this.ctx.log.debug(`The profile picker showed its items in ${this.lastPickerMs.toFixed(1)} ms.`);
+    } catch (error) {
+      picker.dispose();
+      throw error;
     }
-    this.ctx.log.debug(`The profile picker showed its items in ${(performance.now() - started).toFixed(1)} ms.`);
-    this.lastPickerMs = performance.now() - started;
-    const chosen = await new Promise<ProfileItem | undefined>((resolve) => {
-      picker.onDidAccept(() => resolve(picker.selectedItems[0]));
-      picker.onDidHide(() => resolve(undefined));
-    });
+    const chosen = await choice;
     picker.dispose();
     if (chosen === undefined) return undefined;
     if (chosen.problem !== undefined) {

@@ -90,6 +90,8 @@ export class FunctionsTree implements vscode.TreeDataProvider<FunctionsNode>, vs
   private readonly changed = new vscode.EventEmitter<FunctionsNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private list: FunctionList | undefined;
+  /** The first page's request, shared by every caller until a refresh; undefined means no credentials. */
+  private listing: Promise<FunctionList | undefined> | undefined;
   /** Bumped by every refresh, so pages of an older listing are dropped. */
   private generation = 0;
   private filterText = '';
@@ -119,13 +121,8 @@ export class FunctionsTree implements vscode.TreeDataProvider<FunctionsNode>, vs
   refresh(): void {
     this.generation++;
     this.list = undefined;
+    this.listing = undefined;
     this.changed.fire(undefined);
-  }
-
-  /** Refreshes one function's rows (after a change to it), or the whole tree. */
-  refreshNode(node?: FunctionsNode): void {
-    if (node === undefined) this.refresh();
-    else this.changed.fire(node);
   }
 
   get filter(): string {
@@ -165,19 +162,22 @@ export class FunctionsTree implements vscode.TreeDataProvider<FunctionsNode>, vs
     return item;
   }
 
+  /** Starts listing the region's functions: the first page now, the others in the background. */
+  private async startListing(generation: number): Promise<FunctionList | undefined> {
+    const noCredentials = await this.aws.connections.hasNoCredentialSource();
+    // With no credentials the tree is empty, which shows the welcome content that offers a profile.
+    void vscode.commands.executeCommand('setContext', 'lambdaWorkbench.noCredentials', noCredentials);
+    if (noCredentials) return undefined;
+    const list: FunctionList = { connection: await this.aws.connection(), functions: [], done: false };
+    if (generation === this.generation) this.list = list;
+    await this.loadPage(list, generation);
+    return list;
+  }
+
   private async rootChildren(): Promise<FunctionsNode[]> {
-    if (this.list === undefined) {
-      if (await this.aws.connections.hasNoCredentialSource()) {
-        // An empty tree shows the welcome content, which offers to choose a profile.
-        void vscode.commands.executeCommand('setContext', 'lambdaWorkbench.noCredentials', true);
-        return [];
-      }
-      void vscode.commands.executeCommand('setContext', 'lambdaWorkbench.noCredentials', false);
-      const connection = await this.aws.connection();
-      this.list = { connection, functions: [], done: false };
-      await this.loadPage(this.list, this.generation);
-    }
-    const list = this.list;
+    this.listing ??= this.startListing(this.generation);
+    const list = await this.listing;
+    if (list === undefined) return [];
     const rows: FunctionsNode[] = [];
     const filter = this.filterText.toLowerCase();
     for (const fn of list.functions) {
