@@ -84,6 +84,8 @@ export async function pollLogEvents(client: CloudWatchLogsClient, options: Follo
   let newest = options.startTime;
   let interval = minInterval;
   let status: TailStatus['kind'] | undefined;
+  // A function, not the property: the signal aborts between awaits, which narrowing cannot see.
+  const aborted = () => options.signal.aborted;
   const report = (next: TailStatus) => {
     // Streaming is announced once; every retry is announced, with its delay.
     if (next.kind === 'streaming' && status === 'streaming') return;
@@ -91,7 +93,7 @@ export async function pollLogEvents(client: CloudWatchLogsClient, options: Follo
     options.onStatus(next);
   };
 
-  while (!options.signal.aborted) {
+  while (!aborted()) {
     const from = Math.max(options.startTime, newest - lookBack);
     try {
       const fresh: CloudWatchLogEvent[] = [];
@@ -112,8 +114,8 @@ export async function pollLogEvents(client: CloudWatchLogsClient, options: Follo
           fresh.push(event);
         }
         nextToken = page.nextToken || undefined;
-      } while (nextToken !== undefined && !options.signal.aborted);
-      if (options.signal.aborted) break;
+      } while (nextToken !== undefined && !aborted());
+      if (aborted()) break;
       report({ kind: 'streaming', via: 'poll' });
       if (fresh.length > 0) {
         fresh.sort(compareEvents);
@@ -125,7 +127,7 @@ export async function pollLogEvents(client: CloudWatchLogsClient, options: Follo
         interval = Math.min(maxInterval, Math.round(interval * 1.5));
       }
     } catch (error) {
-      if (options.signal.aborted) break;
+      if (aborted()) break;
       const name = error instanceof Error ? error.name : '';
       if (name === 'ResourceNotFoundException') {
         report({ kind: 'waiting' });
