@@ -8,7 +8,8 @@ import {
   CreateLogStreamCommand,
   PutLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { pollLogEvents, type CloudWatchLogEvent, type TailStatus } from '../../src/core/aws/logs/poll-log-events';
+import type { CloudWatchLogEvent, TailStatus } from '../../src/core/aws/logs/log-events';
+import { pollLogEvents } from '../../src/core/aws/logs/poll-log-events';
 import { motoCredentials, startMoto } from '../support/moto.mjs';
 import { freePort } from '../support/processes.mjs';
 

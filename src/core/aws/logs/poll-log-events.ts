@@ -4,23 +4,7 @@
 // The interval starts at one second, stretches while the group is idle or AWS throttles, and
 // snaps back when events arrive.
 import type { CloudWatchLogsClient, FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs';
-
-export interface CloudWatchLogEvent {
-  readonly eventId: string;
-  readonly timestamp: number;
-  readonly ingestionTime: number;
-  readonly logStreamName: string;
-  readonly message: string;
-}
-
-export type TailStatus =
-  | { readonly kind: 'streaming'; readonly via: 'poll' | 'liveTail' }
-  /** The log group does not exist yet: the function was never invoked. Polling goes on. */
-  | { readonly kind: 'waiting' }
-  /** A failure that may pass (network, throttling); the next attempt is in `retryInMs`. */
-  | { readonly kind: 'retrying'; readonly error: unknown; readonly retryInMs: number }
-  /** A failure that will not pass by waiting (access denied): following stopped. */
-  | { readonly kind: 'stopped'; readonly error: unknown };
+import { compareEvents, sleep, type CloudWatchLogEvent, type TailStatus } from './log-events';
 
 export interface FollowOptions {
   readonly logGroupName: string;
@@ -33,13 +17,6 @@ export interface FollowOptions {
   readonly maxIntervalMs?: number;
   /** How far before the newest event each poll looks again, for late ingestion. */
   readonly lookBackMs?: number;
-}
-
-/** Orders events as CloudWatch shows them: by timestamp, then by ingestion, then by id. */
-export function compareEvents(a: CloudWatchLogEvent, b: CloudWatchLogEvent): number {
-  return (
-    a.timestamp - b.timestamp || a.ingestionTime - b.ingestionTime || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0)
-  );
 }
 
 function toEvent(event: FilteredLogEvent): CloudWatchLogEvent | undefined {
@@ -60,19 +37,6 @@ const PERMANENT = new Set([
   'CredentialsProviderError',
 ]);
 const THROTTLED = new Set(['ThrottlingException', 'LimitExceededException', 'TooManyRequestsException']);
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
-}
 
 /** Polls until `signal` aborts or a permanent failure; resolves then. */
 export async function pollLogEvents(client: CloudWatchLogsClient, options: FollowOptions): Promise<void> {
