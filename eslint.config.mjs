@@ -67,7 +67,19 @@ export default tseslint.config(
     // Webview scripts run in the browser.
     files: ['media/**/*.js'],
     extends: [tseslint.configs.disableTypeChecked],
-    languageOptions: { sourceType: 'script', globals: readonly(['document', 'window', 'acquireVsCodeApi']) },
+    languageOptions: {
+      sourceType: 'script',
+      globals: readonly([
+        'document',
+        'window',
+        'acquireVsCodeApi',
+        'requestAnimationFrame',
+        'performance',
+        'setTimeout',
+        'clearTimeout',
+        'HTMLElement',
+      ]),
+    },
   },
   {
     // Build and test scripts are plain JavaScript modules.

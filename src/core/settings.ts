@@ -52,6 +52,15 @@ function stringSetting(key: string, expected: string, pattern: RegExp): SettingS
   };
 }
 
+function integerSetting(key: string, defaultValue: number, min: number, max: number): SettingSpec<number> {
+  return {
+    key,
+    default: defaultValue,
+    expected: `a whole number from ${min} to ${max}`,
+    parse: (raw) => (typeof raw === 'number' && Number.isInteger(raw) && raw >= min && raw <= max ? raw : undefined),
+  };
+}
+
 function urlSetting(key: string): SettingSpec<string> {
   return {
     key,
@@ -77,6 +86,8 @@ export const SETTINGS = {
   awsProfile: stringSetting('aws.profile', 'a profile name from your AWS config files, or empty', /^[\w+=,.@-]+$/),
   awsRegion: stringSetting('aws.region', 'a region such as us-east-1, or empty', /^[a-z]{2}(-gov)?-[a-z]+-\d$/),
   awsEndpointUrl: urlSetting('aws.endpointUrl'),
+  logsSource: enumSetting('logs.source', ['auto', 'liveTail', 'poll'] as const, 'auto'),
+  logsMaxRecords: integerSetting('logs.maxRecords', 100_000, 1_000, 1_000_000),
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;

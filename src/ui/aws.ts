@@ -1,16 +1,18 @@
 // SDK clients for the active AWS connection. They live in the connection scope: a change of
 // profile, region or endpoint drops them and the next use builds new ones.
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { SchemasClient } from '@aws-sdk/client-schemas';
 import { toAwsError, type AwsCallDescription } from '../core/aws/aws-errors';
 import { WorkbenchError } from '../core/errors';
-import { createLambdaClient, createSchemasClient, type AwsConnection } from '../core/aws/connection';
+import { createLambdaClient, createLogsClient, createSchemasClient, type AwsConnection } from '../core/aws/connection';
 import type { ConnectionManager } from './connection';
 import type { Ctx } from './ctx';
 
 export class AwsClients {
   private lambdaClient: Promise<LambdaClient> | undefined;
   private schemasClient: Promise<SchemasClient> | undefined;
+  private logsClient: Promise<CloudWatchLogsClient> | undefined;
 
   constructor(
     private readonly ctx: Ctx,
@@ -20,6 +22,7 @@ export class AwsClients {
       connections.onDidChange(() => {
         this.lambdaClient = undefined;
         this.schemasClient = undefined;
+        this.logsClient = undefined;
       }),
     );
   }
@@ -36,6 +39,11 @@ export class AwsClients {
   schemas(): Promise<SchemasClient> {
     this.schemasClient ??= this.build(async () => createSchemasClient(await this.connection()));
     return this.schemasClient;
+  }
+
+  logs(): Promise<CloudWatchLogsClient> {
+    this.logsClient ??= this.build(async () => createLogsClient(await this.connection()));
+    return this.logsClient;
   }
 
   /** Runs Lambda calls; an SDK or network failure becomes an AwsError that says what to do. */

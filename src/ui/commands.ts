@@ -70,7 +70,7 @@ const COMMANDS: Record<string, { title: string; create: CommandFactory }> = {
   },
   'lambdaWorkbench.invokeAgain': { title: 'Invoke Again', create: (_ctx, f) => () => f().invoker.invokeAgain() },
   'lambdaWorkbench.deploy': notYetAvailable('Deploy Handler', 'Deploying a handler'),
-  'lambdaWorkbench.openLogs': notYetAvailable('Open Logs', 'Streaming CloudWatch logs'),
+  'lambdaWorkbench.openLogs': { title: 'Open Logs', create: (_ctx, f) => (arg) => f().functionActions.openLogs(arg) },
 };
 
 export const COMMAND_IDS = Object.keys(COMMANDS);

@@ -53,6 +53,16 @@ export class Config implements vscode.Disposable {
     return this.read('awsEndpointUrl');
   }
 
+  /** How the log panel follows CloudWatch: Live Tail with a fallback to polling, or one of them. */
+  get logsSource(): 'auto' | 'liveTail' | 'poll' {
+    return this.read('logsSource');
+  }
+
+  /** Records a log panel keeps before it drops the oldest. */
+  get logsMaxRecords(): number {
+    return this.read('logsMaxRecords');
+  }
+
   /** Reads every setting once, so malformed values are reported without waiting for their first use. */
   checkAll(): void {
     for (const name of Object.keys(SETTINGS) as SettingName[]) this.read(name);

@@ -7,6 +7,7 @@ import { FunctionActions } from './function-actions';
 import { FunctionsTree } from './functions-tree';
 import { Invoker } from './invoker';
 import { LocalEmulator } from './local-emulator';
+import { LogPanels } from './log-panel';
 import { LocalFunctions } from './local-functions';
 import { RecentEvents } from './recent-events';
 import { ResultView } from './result-view';
@@ -19,6 +20,7 @@ export class Features {
   private resultsValue: ResultView | undefined;
   private functionsTreeValue: FunctionsTree | undefined;
   private functionActionsValue: FunctionActions | undefined;
+  private logPanelsValue: LogPanels | undefined;
 
   constructor(
     private readonly ctx: Ctx,
@@ -30,8 +32,13 @@ export class Features {
     return this.functionsTreeValue;
   }
 
+  get logPanels(): LogPanels {
+    this.logPanelsValue ??= this.ctx.extensionScope.add(new LogPanels(this.ctx, this.aws, this.emulator));
+    return this.logPanelsValue;
+  }
+
   get functionActions(): FunctionActions {
-    this.functionActionsValue ??= new FunctionActions(this.aws, this.functionsTree);
+    this.functionActionsValue ??= new FunctionActions(this.aws, this.functionsTree, this.localFunctions, this.logPanels);
     return this.functionActionsValue;
   }
 

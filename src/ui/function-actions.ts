@@ -8,6 +8,8 @@ import { WorkbenchError } from '../core/errors';
 import type { AwsClients } from './aws';
 import { pickRemoteFunction } from './function-picker';
 import type { FunctionsNode, FunctionsTree } from './functions-tree';
+import type { LocalFunctions } from './local-functions';
+import type { LogPanels } from './log-panel';
 
 /** The function (and version or alias) an action is about. */
 interface FunctionTarget {
@@ -38,7 +40,41 @@ export class FunctionActions {
   constructor(
     private readonly aws: AwsClients,
     private readonly tree: FunctionsTree,
+    private readonly localFunctions: LocalFunctions,
+    private readonly logPanels: LogPanels,
   ) {}
+
+  /**
+   * Opens the log panel of a function: the one given (a tree row, a result, a name), else one
+   * chosen among the workspace's functions or, through the last item, the deployed ones.
+   */
+  async openLogs(arg?: unknown): Promise<string | undefined> {
+    const given =
+      typeof arg === 'string'
+        ? arg
+        : arg !== null && typeof arg === 'object' && typeof (arg as { functionName?: unknown }).functionName === 'string'
+          ? (arg as { functionName: string }).functionName
+          : undefined;
+    const functionName = given ?? (await this.pickLogsFunction());
+    if (functionName === undefined) return undefined;
+    this.logPanels.open(functionName);
+    return functionName;
+  }
+
+  private async pickLogsFunction(): Promise<string | undefined> {
+    const local = (await this.localFunctions.list().catch(() => [])).map((f) => f.fn.config.name);
+    if (local.length === 0) return pickRemoteFunction(this.aws, 'Open logs');
+    const deployed = '$(cloud) A deployed function…';
+    const choice = await vscode.window.showQuickPick(
+      [
+        ...local.map((name) => ({ label: name, description: 'local' })),
+        { label: deployed, description: 'choose in the account' },
+      ],
+      { title: 'Open Logs', placeHolder: 'Whose logs?' },
+    );
+    if (choice === undefined) return undefined;
+    return choice.label === deployed ? pickRemoteFunction(this.aws, 'Open logs') : choice.label;
+  }
 
   private async target(arg: unknown, purpose: string): Promise<FunctionTarget | undefined> {
     const fromNode = targetOfNode(arg);

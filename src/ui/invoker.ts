@@ -13,7 +13,7 @@ import { pickQualifier, pickRemoteFunction } from './function-picker';
 import type { LocalEmulator } from './local-emulator';
 import type { LocalFunctions } from './local-functions';
 import type { RecentEvents } from './recent-events';
-import type { ResultView, ShownResult } from './result-view';
+import type { ResultAction, ResultView, ShownResult } from './result-view';
 
 /** What a command may be given instead of asking: from a tree, a CodeLens or a test. */
 export interface InvokeArguments {
@@ -191,7 +191,11 @@ export class Invoker {
     return this.store;
   }
 
-  private async onResultAction(action: 'saveEvent' | 'invokeAgain' | 'copyPayload', shown: ShownResult): Promise<void> {
+  private async onResultAction(action: ResultAction, shown: ShownResult): Promise<void> {
+    if (action === 'showLogs') {
+      await vscode.commands.executeCommand('lambdaWorkbench.openLogs', { functionName: shown.result.target.functionName });
+      return;
+    }
     if (action === 'copyPayload') {
       await vscode.env.clipboard.writeText(shown.result.payload);
       void vscode.window.showInformationMessage('The payload is on the clipboard.');

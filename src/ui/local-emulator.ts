@@ -1,6 +1,6 @@
 // The local emulator for the editor: a child process (`lambda-workbench serve`) started on the
 // first local invocation with the workspace's functions, restarted when they change, stopped
-// with the extension. Its log goes to an output channel (the log panel will show it too).
+// with the extension. Its log goes to an output channel and to the log panel.
 import { join } from 'node:path';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import * as vscode from 'vscode';
@@ -9,6 +9,9 @@ import { findExecutable } from '../core/emulator/launch';
 import type { FunctionConfig } from '../core/function-config';
 import type { LogRecord } from '../core/logs/record';
 import type { Ctx } from './ctx';
+
+/** Records kept per function for a log panel opened later. */
+const RECENT_RECORDS = 2_000;
 
 /** Any credentials do for the emulator: it checks no signature. */
 const LOCAL_CREDENTIALS = { accessKeyId: 'LOCALEMULATOR', secretAccessKey: 'local-emulator' };
@@ -20,6 +23,8 @@ export class LocalEmulator implements vscode.Disposable {
   private readonly records = new vscode.EventEmitter<LogRecord>();
   /** Every log record of every local function. */
   readonly onRecord = this.records.event;
+  /** The latest records of each function, for a log panel opened after the invocation. */
+  private readonly recent = new Map<string, LogRecord[]>();
 
   constructor(private readonly ctx: Ctx) {
     this.output = vscode.window.createOutputChannel('Lambda Local Emulator');
@@ -42,6 +47,21 @@ export class LocalEmulator implements vscode.Disposable {
     }
   }
 
+  /** The latest records of `functionName`, oldest first. */
+  recentRecords(functionName: string): readonly LogRecord[] {
+    return this.recent.get(functionName) ?? [];
+  }
+
+  private remember(record: LogRecord): void {
+    let kept = this.recent.get(record.functionName);
+    if (kept === undefined) {
+      kept = [];
+      this.recent.set(record.functionName, kept);
+    }
+    kept.push(record);
+    if (kept.length > RECENT_RECORDS) kept.splice(0, kept.length - RECENT_RECORDS);
+  }
+
   dispose(): void {
     void this.stop();
     this.output.dispose();
@@ -62,6 +82,7 @@ export class LocalEmulator implements vscode.Disposable {
       ...(profile === '' ? {} : { profile }),
       onLog: (record) => {
         this.output.appendLine(`[${record.functionName}] ${record.message}`);
+        this.remember(record);
         this.records.fire(record);
       },
       onExit: (code, output) => {

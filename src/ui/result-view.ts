@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { describeTarget, type InvocationResult } from '../core/invoke/invocation';
 import type { Ctx } from './ctx';
 
-export type ResultAction = 'saveEvent' | 'invokeAgain' | 'copyPayload';
+export type ResultAction = 'saveEvent' | 'invokeAgain' | 'copyPayload' | 'showLogs';
 
 export interface ShownResult {
   readonly result: InvocationResult;
@@ -52,7 +52,10 @@ export class ResultView implements vscode.Disposable {
       this.panel.webview.onDidReceiveMessage((message: { type?: unknown }) => {
         if (
           this.shown !== undefined &&
-          (message.type === 'saveEvent' || message.type === 'invokeAgain' || message.type === 'copyPayload')
+          (message.type === 'saveEvent' ||
+            message.type === 'invokeAgain' ||
+            message.type === 'copyPayload' ||
+            message.type === 'showLogs')
         ) {
           this.actions.fire({ action: message.type, shown: this.shown });
         }
@@ -133,6 +136,7 @@ ${metrics}
   <button data-action="invokeAgain">Invoke again</button>
   <button class="secondary" data-action="saveEvent">Save event</button>
   <button class="secondary" data-action="copyPayload">Copy payload</button>
+  <button class="secondary" data-action="showLogs">Show logs</button>
 </div>
 ${error}
 <h2>Payload</h2>

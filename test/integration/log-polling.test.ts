@@ -129,7 +129,7 @@ describe('polling a log group (moto)', () => {
       startTime: Date.now(),
       signal: controller.signal,
       minIntervalMs: 50,
-      maxIntervalMs: 400,
+      maxRetryMs: 400,
       onEvents: () => assert.fail('no events can come'),
       onStatus: (status) => {
         statuses.push(status);

@@ -42,10 +42,11 @@ export class Workbench {
       await this.page.keyboard.press('F1');
       try {
         await input.waitFor({ state: 'visible', timeout: 5_000 });
+        await input.fill(`>${text}`, { timeout: 5_000 });
         break;
       } catch (error) {
-        // Keys pressed while a webview (the result view) has focus may not reach the workbench;
-        // give the focus back to the workbench and press again.
+        // Keys pressed while a webview has focus may not reach the workbench, and a webview that
+        // takes the focus closes the palette: give the focus back to the workbench and try again.
         if (attempt === 3) throw error;
         await this.page
           .locator('.part.sidebar .composite.title')
@@ -53,7 +54,6 @@ export class Workbench {
           .catch(() => this.page.locator('.part.statusbar').click({ position: { x: 1, y: 1 }, timeout: 2_000 }));
       }
     }
-    await input.fill(`>${text}`);
     const rows = this.page.locator('.quick-input-list .monaco-list-row');
     await rows.first().waitFor();
     return rows;

@@ -1,5 +1,6 @@
 // Which AWS account and region the extension talks to, and the SDK clients for it. Every SDK
 // package is imported on first use, never at activation.
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { SchemasClient } from '@aws-sdk/client-schemas';
 
@@ -52,4 +53,13 @@ export async function createLambdaClient(connection: AwsConnection): Promise<Lam
 export async function createSchemasClient(connection: AwsConnection): Promise<SchemasClient> {
   const [{ SchemasClient: Client }, config] = await Promise.all([import('@aws-sdk/client-schemas'), clientConfig(connection)]);
   return new Client(config);
+}
+
+export async function createLogsClient(connection: AwsConnection): Promise<CloudWatchLogsClient> {
+  const [{ CloudWatchLogsClient: Client }, config] = await Promise.all([
+    import('@aws-sdk/client-cloudwatch-logs'),
+    clientConfig(connection),
+  ]);
+  // Live Tail's host prefix ("streaming-") only makes sense on AWS's own host names.
+  return new Client({ ...config, disableHostPrefix: connection.endpointUrl !== undefined });
 }

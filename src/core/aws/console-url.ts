@@ -16,3 +16,9 @@ export function functionConsoleUrl(
   if (qualifier === undefined) return base;
   return `${base}/${qualifier.kind === 'version' ? 'versions' : 'aliases'}/${encodeURIComponent(qualifier.name)}`;
 }
+
+/** The CloudWatch console page of a log group (the console escapes the name twice, "%" as "$25"). */
+export function logGroupConsoleUrl(region: string, logGroupName: string): string {
+  const name = encodeURIComponent(logGroupName).replace(/%/g, '$25');
+  return `https://${consoleHost(region)}/cloudwatch/home?region=${encodeURIComponent(region)}#logsV2:log-groups/log-group/${name}`;
+}
