@@ -41,6 +41,9 @@
     dirty: true,
     scheduled: false,
     programmaticScroll: false,
+    /** Bumped by every change of what the rows show; with the range drawn, it tells when to redraw. */
+    version: 0,
+    drawn: '',
   };
 
   function groupKey(record) {
@@ -118,6 +121,7 @@
 
   function invalidate() {
     state.dirty = true;
+    state.version++;
     if (state.scheduled) return;
     state.scheduled = true;
     requestAnimationFrame(render);
@@ -182,9 +186,14 @@
     }
     const first = Math.max(0, Math.floor(list.scrollTop / ROW_HEIGHT) - OVERSCAN);
     const last = Math.min(state.visible.length, Math.ceil((list.scrollTop + list.clientHeight) / ROW_HEIGHT) + OVERSCAN);
-    const fragment = document.createDocumentFragment();
-    for (let index = first; index < last; index++) fragment.append(drawRow(state.visible[index], index));
-    rowsBox.replaceChildren(fragment);
+    // Scrolling within the rows already drawn (the overscan) needs no work at all.
+    const drawn = `${first}:${last}:${state.version}`;
+    if (drawn !== state.drawn) {
+      state.drawn = drawn;
+      const fragment = document.createDocumentFragment();
+      for (let index = first; index < last; index++) fragment.append(drawRow(state.visible[index], index));
+      rowsBox.replaceChildren(fragment);
+    }
     $('empty').hidden = state.total > 0 || state.pending.length > 0;
     droppedNote.textContent =
       state.dropped === 0
@@ -252,7 +261,10 @@
       const atEnd = list.scrollTop + list.clientHeight >= list.scrollHeight - ROW_HEIGHT;
       if (atEnd !== state.follow) setFollow(atEnd);
     }
-    requestAnimationFrame(render);
+    if (!state.scheduled) {
+      state.scheduled = true;
+      requestAnimationFrame(render);
+    }
   });
 
   rowsBox.addEventListener('click', (event) => {

@@ -194,7 +194,7 @@ class FunctionLogPanel implements vscode.Disposable {
         this.status(
           status.via === 'liveTail'
             ? `Live Tail: ${logGroupName} streams as CloudWatch ingests.`
-            : `Polling ${logGroupName} every 1 to 1.5 s.${this.cloudNote}`,
+            : `Polling ${logGroupName} every 1 to 1.25 s.${this.cloudNote}`,
         );
         break;
       case 'fellBack':

@@ -2,7 +2,7 @@
 // timestamp order. CloudWatch may ingest an event after later ones were already returned, so each
 // poll looks back a few seconds before the newest event seen and drops the ids it already gave.
 // The interval starts at one second, stretches a little while the group is quiet (never past
-// 1.5 s, so a new event shows within two seconds) and more after failures or throttling, and
+// 1.25 s, so a new event shows within two seconds) and more after failures or throttling, and
 // snaps back when events arrive.
 import type { CloudWatchLogsClient, FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs';
 import { compareEvents, sleep, type CloudWatchLogEvent, type TailStatus } from './log-events';
@@ -15,7 +15,7 @@ export interface FollowOptions {
   readonly onEvents: (events: readonly CloudWatchLogEvent[]) => void;
   readonly onStatus: (status: TailStatus) => void;
   readonly minIntervalMs?: number;
-  /** The longest wait between polls of a quiet group (default 1.5 s, so a new event shows within 2 s). */
+  /** The longest wait between polls of a quiet group (default 1.25 s, so a new event shows within 2 s). */
   readonly maxIntervalMs?: number;
   /** The longest wait after a failure or throttling (default 30 s). */
   readonly maxRetryMs?: number;
@@ -46,7 +46,7 @@ const THROTTLED = new Set(['ThrottlingException', 'LimitExceededException', 'Too
 export async function pollLogEvents(client: CloudWatchLogsClient, options: FollowOptions): Promise<void> {
   const { FilterLogEventsCommand } = await import('@aws-sdk/client-cloudwatch-logs');
   const minInterval = options.minIntervalMs ?? 1000;
-  const maxInterval = options.maxIntervalMs ?? 1_500;
+  const maxInterval = options.maxIntervalMs ?? 1_250;
   const maxRetry = options.maxRetryMs ?? 30_000;
   const lookBack = options.lookBackMs ?? 10_000;
   const seen = new Map<string, number>(); // event id -> timestamp, pruned past the look-back window
