@@ -326,7 +326,10 @@
     details.hidden = true;
     invalidate();
   });
-  rangeSelect.addEventListener('change', () => vscode.postMessage({ type: 'range', minutes: Number(rangeSelect.value) }));
+  rangeSelect.addEventListener('change', () => {
+    if (rangeSelect.value === 'custom') vscode.postMessage({ type: 'customRange' });
+    else vscode.postMessage({ type: 'range', minutes: Number(rangeSelect.value) });
+  });
   $('console').addEventListener('click', () => vscode.postMessage({ type: 'openConsole' }));
   $('copy-visible').addEventListener('click', () => {
     const lines = state.visible

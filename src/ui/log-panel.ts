@@ -36,7 +36,7 @@ const DEFAULT_HISTORY_MINUTES = 5;
 
 class FunctionLogPanel implements vscode.Disposable {
   readonly panel: vscode.WebviewPanel;
-  private readonly groups: Record<Origin, InvocationGroups> = { local: new InvocationGroups(), cloud: new InvocationGroups() };
+  private groups: Record<Origin, InvocationGroups> = { local: new InvocationGroups(), cloud: new InvocationGroups() };
   private following: AbortController | undefined;
   private ready = false;
   private readonly queued: unknown[] = [];
@@ -50,6 +50,8 @@ class FunctionLogPanel implements vscode.Disposable {
     readonly functionName: string,
     html: (nonce: string) => string,
     private readonly onClosed: () => void,
+    /** The local emulator's latest records of the function. */
+    private readonly localRecords: () => readonly LogRecord[],
   ) {
     this.panel = vscode.window.createWebviewPanel(
       'lambdaWorkbench.logs',
@@ -74,12 +76,20 @@ class FunctionLogPanel implements vscode.Disposable {
           if (typeof message.text === 'string') void vscode.env.clipboard.writeText(message.text);
           break;
         case 'range':
-          if (typeof message.minutes === 'number') {
-            this.historyMinutes = message.minutes;
-            this.post({ type: 'reset' });
-            this.groups.cloud = new InvocationGroups();
-            void this.followCloud();
-          }
+          if (typeof message.minutes === 'number') this.showHistory(message.minutes);
+          break;
+        case 'customRange':
+          void vscode.window
+            .showInputBox({
+              title: `History of ${functionName}`,
+              prompt: 'How many minutes back should the panel load? (up to 10080, one week)',
+              value: String(this.historyMinutes),
+              validateInput: (value) =>
+                /^\d+$/.test(value.trim()) && Number(value) <= 10_080 ? undefined : 'A whole number of minutes, up to 10080.',
+            })
+            .then((value) => {
+              if (value !== undefined) this.showHistory(Number(value.trim()));
+            });
           break;
         case 'openConsole':
           void this.aws
@@ -90,6 +100,15 @@ class FunctionLogPanel implements vscode.Disposable {
           break;
       }
     });
+  }
+
+  /** Starts again with the last `minutes` of history. */
+  private showHistory(minutes: number): void {
+    this.historyMinutes = minutes;
+    this.post({ type: 'reset' });
+    this.groups = { local: new InvocationGroups(), cloud: new InvocationGroups() };
+    this.addLocal(this.localRecords());
+    void this.followCloud();
   }
 
   private post(message: unknown): void {
@@ -259,6 +278,7 @@ export class LogPanels implements vscode.Disposable {
       functionName,
       (nonce) => this.html(nonce, functionName),
       () => this.panels.delete(functionName),
+      () => this.emulator.recentRecords(functionName),
     );
     this.panels.set(functionName, panel);
     panel.addLocal(this.emulator.recentRecords(functionName));
@@ -303,6 +323,7 @@ export class LogPanels implements vscode.Disposable {
   <select id="range" aria-label="History">
     <option value="5">Last 5 minutes</option><option value="60">Last hour</option>
     <option value="1440">Last 24 hours</option><option value="0">New records only</option>
+    <option value="custom">Custom…</option>
   </select>
   <button id="console">Open in CloudWatch</button>
   <button id="copy-visible">Copy</button>

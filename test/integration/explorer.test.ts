@@ -24,8 +24,8 @@ import { downloadFunctionCode } from '../../src/core/aws/download-code';
 import { readProfiles } from '../../src/core/aws/profiles';
 import { getUrlTrigger, listEventSourceTriggers, listPolicyTriggers } from '../../src/core/aws/triggers';
 import { FAKE_SECRET, seedAccount, startMotoGaps } from '../support/moto-account.mjs';
-import { motoCredentials, startMoto } from '../support/moto.mjs';
-import { freePort, startGroup, waitForHttp } from '../support/processes.mjs';
+import { createLimitedUser, motoCredentials, startMoto } from '../support/moto.mjs';
+import { freePort } from '../support/processes.mjs';
 
 const scratch = mkdtempSync(join(tmpdir(), 'lwb-explorer-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -315,40 +315,12 @@ describe('credentials from profiles, against moto', () => {
 
 describe('access denied, with IAM enforced by moto', () => {
   test('the missing IAM action is named', async () => {
-    const port = Number(await freePort());
-    const url = `http://127.0.0.1:${port}`;
-    // moto enforces IAM after this many requests: the three that create the limited user.
-    const server = startGroup(join(__dirname, '../../.cache/venv/bin/moto_server'), ['-H', '127.0.0.1', '-p', String(port)], {
-      env: { ...process.env, INITIAL_NO_AUTH_ACTION_COUNT: '3' },
-    });
+    // IAM is checked after the three requests that create the limited user.
+    const moto = await startMoto({ enforceIamAfter: 3 });
     try {
-      await waitForHttp(`${url}/moto-api/`, 30_000, () => true);
-      const iam = async (params: Record<string, string>) => {
-        const response = await fetch(`${url}/`, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/x-www-form-urlencoded',
-            authorization: `AWS4-HMAC-SHA256 Credential=${motoCredentials.accessKeyId}/20260101/us-east-1/iam/aws4_request`,
-          },
-          body: new URLSearchParams({ Version: '2010-05-08', ...params }).toString(),
-        });
-        return response.text();
-      };
-      await iam({ Action: 'CreateUser', UserName: 'reader' });
-      const key = await iam({ Action: 'CreateAccessKey', UserName: 'reader' });
-      await iam({
-        Action: 'PutUserPolicy',
-        UserName: 'reader',
-        PolicyName: 'list-only',
-        PolicyDocument: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Action: ['lambda:ListFunctions'], Resource: '*' }],
-        }),
-      });
-      const accessKeyId = /<AccessKeyId>(.+?)</.exec(key)?.[1] ?? '';
-      const secretAccessKey = /<SecretAccessKey>(.+?)</.exec(key)?.[1] ?? '';
-      const connection: AwsConnection = { region: 'us-east-1', endpointUrl: url };
-      await withEnv({ AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey }, async () => {
+      const reader = await createLimitedUser(moto.url, 'reader', ['lambda:ListFunctions']);
+      const connection: AwsConnection = { region: 'us-east-1', endpointUrl: moto.url };
+      await withEnv({ AWS_ACCESS_KEY_ID: reader.accessKeyId, AWS_SECRET_ACCESS_KEY: reader.secretAccessKey }, async () => {
         const lambda = await createLambdaClient(connection);
         try {
           assert.equal((await listFunctionsPage(lambda)).functions.length, 0, 'the allowed action works');
@@ -360,13 +332,13 @@ describe('access denied, with IAM enforced by moto', () => {
           );
           assert.equal(error.kind, 'accessDenied');
           assert.match(error.message, /lacks the IAM permission lambda:GetPolicy/);
-          assert.ok(!error.message.includes(secretAccessKey));
+          assert.ok(!error.message.includes(reader.secretAccessKey));
         } finally {
           lambda.destroy();
         }
       });
     } finally {
-      await server.stop();
+      await moto.stop();
     }
   });
 });

@@ -8,9 +8,10 @@ import {
   CreateLogStreamCommand,
   PutLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
+import { toAwsError } from '../../src/core/aws/aws-errors';
 import type { CloudWatchLogEvent, TailStatus } from '../../src/core/aws/logs/log-events';
 import { pollLogEvents } from '../../src/core/aws/logs/poll-log-events';
-import { motoCredentials, startMoto } from '../support/moto.mjs';
+import { createLimitedUser, motoCredentials, startMoto } from '../support/moto.mjs';
 import { freePort } from '../support/processes.mjs';
 
 describe('polling a log group (moto)', () => {
@@ -140,5 +141,34 @@ describe('polling a log group (moto)', () => {
     unreachable.destroy();
     const delays = statuses.map((s) => (s.kind === 'retrying' ? s.retryInMs : -1));
     assert.deepEqual(delays, [100, 200, 400, 400]);
+  });
+
+  test('access denied stops following, and the message names the missing permission', async () => {
+    const guarded = await startMoto({ enforceIamAfter: 3 });
+    const reader = await createLimitedUser(guarded.url, 'no-logs', ['lambda:ListFunctions']);
+    const limited = new CloudWatchLogsClient({ endpoint: guarded.url, region: 'us-east-1', credentials: reader });
+    const statuses: TailStatus[] = [];
+    try {
+      await pollLogEvents(limited, {
+        logGroupName: '/aws/lambda/any',
+        startTime: Date.now(),
+        signal: new AbortController().signal,
+        onEvents: () => assert.fail('no events can come'),
+        onStatus: (status) => statuses.push(status),
+      });
+    } finally {
+      limited.destroy();
+      await guarded.stop();
+    }
+    assert.equal(statuses.length, 1);
+    const [stopped] = statuses;
+    assert.equal(stopped?.kind, 'stopped');
+    const error = toAwsError(
+      (stopped as { error: unknown }).error,
+      { doing: 'Reading /aws/lambda/any', action: 'logs:FilterLogEvents', service: 'logs' },
+      { region: 'us-east-1', endpointUrl: guarded.url },
+    );
+    assert.equal(error.kind, 'accessDenied');
+    assert.match(error.message, /lacks the IAM permission logs:FilterLogEvents/);
   });
 });

@@ -12,12 +12,17 @@ export const motoCredentials = { accessKeyId: 'AKIDMOTOTEST', secretAccessKey: '
 
 /**
  * Starts moto on a free port with Docker off for Lambda (it answers Invoke by echoing the event).
+ * With `enforceIamAfter`, moto checks IAM policies once that many AWS requests were served
+ * (its INITIAL_NO_AUTH_ACTION_COUNT): the requests that create users come first, unchecked.
+ * @param {{ enforceIamAfter?: number }} [options]
  * @returns {Promise<{ url: string, port: number, reset(): Promise<void>, stop(): Promise<void> }>}
  */
-export async function startMoto() {
+export async function startMoto({ enforceIamAfter } = {}) {
   if (!existsSync(motoServer)) throw new Error(`moto is not installed at ${motoServer}; run "npm run setup".`);
   const port = await freePort();
-  const server = startGroup(motoServer, ['-H', '127.0.0.1', '-p', String(port)]);
+  const env =
+    enforceIamAfter === undefined ? process.env : { ...process.env, INITIAL_NO_AUTH_ACTION_COUNT: String(enforceIamAfter) };
+  const server = startGroup(motoServer, ['-H', '127.0.0.1', '-p', String(port)], { env });
   let alive = true;
   void server.exited.then(() => (alive = false));
   const url = `http://127.0.0.1:${port}`;
@@ -36,6 +41,40 @@ export async function startMoto() {
       await configure(url);
     },
     stop: () => server.stop(),
+  };
+}
+
+/** Calls moto's IAM (query protocol) as the unchecked admin; returns the XML answer. */
+async function iam(url, params) {
+  const response = await fetch(`${url}/`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: 'AWS4-HMAC-SHA256 Credential=AKIDMOTOTEST/20260101/us-east-1/iam/aws4_request',
+    },
+    body: new URLSearchParams({ Version: '2010-05-08', ...params }).toString(),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`moto refused ${params.Action}: ${response.status} ${text}`);
+  return text;
+}
+
+/**
+ * An IAM user allowed only `actions` (three IAM requests), for tests of access denied.
+ * @returns {Promise<{ accessKeyId: string, secretAccessKey: string }>}
+ */
+export async function createLimitedUser(url, name, actions) {
+  await iam(url, { Action: 'CreateUser', UserName: name });
+  const key = await iam(url, { Action: 'CreateAccessKey', UserName: name });
+  await iam(url, {
+    Action: 'PutUserPolicy',
+    UserName: name,
+    PolicyName: 'limited',
+    PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: actions, Resource: '*' }] }),
+  });
+  return {
+    accessKeyId: /<AccessKeyId>(.+?)</.exec(key)?.[1] ?? '',
+    secretAccessKey: /<SecretAccessKey>(.+?)</.exec(key)?.[1] ?? '',
   };
 }
 
