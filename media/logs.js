@@ -345,14 +345,13 @@
         if (state.paused) state.pending.push(...message.records);
         else addRecords(message.records);
         break;
-      case 'summary': {
-        const group = state.byKey.get(`${message.origin}:${message.req}`);
-        if (group !== undefined) {
-          group.summary = { chip: message.chip, failed: message.failed };
-          invalidate();
+      case 'summaries':
+        for (const summary of message.summaries) {
+          const group = state.byKey.get(`${summary.origin}:${summary.req}`);
+          if (group !== undefined) group.summary = { chip: summary.chip, failed: summary.failed };
         }
+        invalidate();
         break;
-      }
       case 'status':
         statusText.textContent = message.text;
         $('status').className = `status ${message.tone}`;

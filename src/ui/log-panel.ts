@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { toAwsError } from '../core/aws/aws-errors';
+import { AwsError, toAwsError } from '../core/aws/aws-errors';
 import { logGroupConsoleUrl } from '../core/aws/console-url';
 import { followLogGroup } from '../core/aws/logs/follow-log-group';
 import { logGroupArn } from '../core/aws/logs/live-tail';
@@ -137,16 +137,13 @@ class FunctionLogPanel implements vscode.Disposable {
       });
     }
     this.post({ type: 'records', records });
-    for (const summary of changed.values()) {
-      if (summary === undefined) continue;
-      this.post({
-        type: 'summary',
-        origin,
-        req: summary.requestId,
-        chip: describeInvocation(summary),
-        failed: summary.failed,
-      });
-    }
+    // One message for every invocation the batch touched: a history load touches thousands.
+    const summaries = [...changed.values()].flatMap((summary) =>
+      summary === undefined
+        ? []
+        : [{ origin, req: summary.requestId, chip: describeInvocation(summary), failed: summary.failed }],
+    );
+    if (summaries.length > 0) this.post({ type: 'summaries', summaries });
   }
 
   addLocal(records: readonly LogRecord[]): void {
@@ -178,10 +175,15 @@ class FunctionLogPanel implements vscode.Disposable {
       arn = config.FunctionArn;
     } catch (error) {
       this.ctx.log.info(`Logs of ${name}: ${error instanceof Error ? error.message : String(error)}`);
-      // Not deployed (or not visible): the panel still shows the local emulator's records.
-      this.status(
-        `${name} is not deployed in ${connection.region} (or this profile cannot see it): showing the local emulator's records.`,
-      );
+      if (error instanceof AwsError && error.kind === 'notFound') {
+        // Not deployed: the panel still shows the local emulator's records.
+        this.status(`${name} is not deployed in ${connection.region}: showing the local emulator's records.`);
+      } else {
+        this.status(
+          `${error instanceof Error ? error.message : String(error)} The local emulator's records still show here.`,
+          'error',
+        );
+      }
       return;
     }
     const accountId = arn?.split(':')[4];
