@@ -7,13 +7,13 @@
 // at moto behind startMotoGaps' proxy (which pages ListFunctions as Lambda does, 50 per page). Every
 // figure is taken inside the page: from the pointerdown of the click to the first animation frame
 // whose DOM shows the awaited rows (a MutationObserver notices them, the frame paints them).
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { seedAccount, startMotoGaps } from '../test/support/moto-account.mjs';
-import { motoCredentials, startMoto } from '../test/support/moto.mjs';
-import { installVsix, launchChromium, projectRoot, startCodeServer } from '../test/support/vscode.mjs';
+import { motoEditorEnv, startMoto } from '../test/support/moto.mjs';
+import { launchChromium, projectRoot, startWorkbenchServer } from '../test/support/vscode.mjs';
 import { packagedVsix } from './vsix.mjs';
 
 const REFRESH_BUDGET_MS = 1500;
@@ -202,33 +202,11 @@ try {
   const names = [...seeded.functionNames].sort((a, b) => a.localeCompare(b));
   const firstName = names[0];
 
-  const workspace = join(scratch, 'workspace');
-  cpSync(join(projectRoot, 'test/fixtures/ui-workspace'), workspace, { recursive: true });
-  mkdirSync(join(workspace, '.vscode'), { recursive: true });
-  writeFileSync(
-    join(workspace, '.vscode/settings.json'),
-    JSON.stringify({ 'lambdaWorkbench.aws.endpointUrl': gaps.url, 'lambdaWorkbench.aws.region': REGION }, null, 2),
-  );
-  const extensionsDir = join(scratch, 'extensions');
-  const userDataDir = join(scratch, 'user-data');
-  mkdirSync(join(userDataDir, 'User'), { recursive: true });
-  writeFileSync(
-    join(userDataDir, 'User/settings.json'),
-    JSON.stringify({ 'workbench.startupEditor': 'none', 'workbench.tips.enabled': false, 'telemetry.telemetryLevel': 'off' }),
-  );
-  await installVsix(vsix, extensionsDir, userDataDir);
-  server = await startCodeServer({
-    extensionsDir,
-    userDataDir,
-    workspace,
-    logFile: join(scratch, 'code-server.log'),
-    env: {
-      // Keys for moto only; no AWS files, so nothing of this machine's AWS setup is read.
-      AWS_ACCESS_KEY_ID: motoCredentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: motoCredentials.secretAccessKey,
-      AWS_CONFIG_FILE: join(scratch, 'no-config'),
-      AWS_SHARED_CREDENTIALS_FILE: join(scratch, 'no-credentials'),
-    },
+  server = await startWorkbenchServer({
+    scratch,
+    vsix,
+    workspaceSettings: { 'lambdaWorkbench.aws.endpointUrl': gaps.url, 'lambdaWorkbench.aws.region': REGION },
+    env: motoEditorEnv(scratch),
   });
   browser = await launchChromium();
   // Tall enough that the Functions view shows more than one page (50 rows) of functions: the row

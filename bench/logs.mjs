@@ -3,7 +3,7 @@
 // 2. 100,000 records: frame times while the list is scrolled with the mouse wheel. "Interactive"
 //    is read as: the 95th percentile frame within 50 ms and no frame over 200 ms.
 import { randomUUID } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,8 +15,8 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { zipOf } from '../test/support/moto-account.mjs';
-import { createLambdaRole, motoCredentials, startMoto } from '../test/support/moto.mjs';
-import { installVsix, launchChromium, projectRoot, startCodeServer } from '../test/support/vscode.mjs';
+import { createLambdaRole, motoCredentials, motoEditorEnv, startMoto } from '../test/support/moto.mjs';
+import { launchChromium, projectRoot, startWorkbenchServer } from '../test/support/vscode.mjs';
 import { packagedVsix } from './vsix.mjs';
 
 /* global window, document, requestAnimationFrame */
@@ -103,33 +103,15 @@ try {
     await put('busy-fn', events);
   }
 
-  const workspace = join(scratch, 'workspace');
-  cpSync(join(projectRoot, 'test/fixtures/ui-workspace'), workspace, { recursive: true });
-  mkdirSync(join(workspace, '.vscode'), { recursive: true });
-  writeFileSync(
-    join(workspace, '.vscode/settings.json'),
-    JSON.stringify({
+  server = await startWorkbenchServer({
+    scratch,
+    vsix,
+    workspaceSettings: {
       'lambdaWorkbench.aws.endpointUrl': moto.url,
       'lambdaWorkbench.aws.region': region,
       'lambdaWorkbench.logs.source': 'poll',
-    }),
-  );
-  const extensionsDir = join(scratch, 'extensions');
-  const userDataDir = join(scratch, 'user-data');
-  mkdirSync(join(userDataDir, 'User'), { recursive: true });
-  writeFileSync(join(userDataDir, 'User/settings.json'), JSON.stringify({ 'workbench.startupEditor': 'none' }));
-  await installVsix(vsix, extensionsDir, userDataDir);
-  server = await startCodeServer({
-    extensionsDir,
-    userDataDir,
-    workspace,
-    logFile: join(scratch, 'code-server.log'),
-    env: {
-      AWS_ACCESS_KEY_ID: motoCredentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: motoCredentials.secretAccessKey,
-      AWS_CONFIG_FILE: join(scratch, 'no-config'),
-      AWS_SHARED_CREDENTIALS_FILE: join(scratch, 'no-credentials'),
     },
+    env: motoEditorEnv(scratch),
   });
   browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });

@@ -10,6 +10,16 @@ export const motoServer = join(projectRoot, '.cache/venv/bin/moto_server');
 /** Credentials moto accepts; they reach nothing but moto. */
 export const motoCredentials = { accessKeyId: 'AKIDMOTOTEST', secretAccessKey: 'moto-secret-not-used' };
 
+/** An editor's environment for moto: its keys, and AWS files that do not exist, so nothing of this machine's AWS setup is read. */
+export function motoEditorEnv(scratch) {
+  return {
+    AWS_ACCESS_KEY_ID: motoCredentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: motoCredentials.secretAccessKey,
+    AWS_CONFIG_FILE: join(scratch, 'no-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(scratch, 'no-credentials'),
+  };
+}
+
 /**
  * Starts moto on a free port with Docker off for Lambda (it answers Invoke by echoing the event).
  * With `enforceIamAfter`, moto checks IAM policies once that many AWS requests were served

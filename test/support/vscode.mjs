@@ -1,7 +1,7 @@
 // A real VS Code on this machine: the VS Code server inside the npm package code-server, opened in
 // Debian's Chromium. Used by the extension-host tests, the UI tests, the activation benchmark and
 // `npm run demo`. test/support/setup.mjs installs what this needs.
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort, startGroup, waitForHttp } from './processes.mjs';
@@ -164,4 +164,30 @@ export async function installVsix(vsix, extensionsDir, userDataDir) {
   await installer.stop();
   if (code !== 0) throw new Error(`Installing ${vsix} failed (exit ${code}):\n${output}`);
   return output;
+}
+
+/**
+ * code-server with the packaged extension installed from `vsix`, opened on a copy of the UI
+ * fixture workspace (a SAM template, so the extension activates with the window), for the UI
+ * tests and benchmarks. Everything it writes stays under `scratch`.
+ * @param {{ scratch: string, vsix: string, workspaceSettings?: Record<string, unknown>, env?: Record<string, string> }} options
+ * @returns {Promise<{ url: string, workspace: string, installed: string, stop(): Promise<void> }>}
+ */
+export async function startWorkbenchServer({ scratch, vsix, workspaceSettings, env = {} }) {
+  const workspace = join(scratch, 'workspace');
+  cpSync(join(projectRoot, 'test/fixtures/ui-workspace'), workspace, { recursive: true });
+  if (workspaceSettings !== undefined) {
+    mkdirSync(join(workspace, '.vscode'), { recursive: true });
+    writeFileSync(join(workspace, '.vscode/settings.json'), JSON.stringify(workspaceSettings, null, 2));
+  }
+  const extensionsDir = join(scratch, 'extensions');
+  const userDataDir = join(scratch, 'user-data');
+  mkdirSync(join(userDataDir, 'User'), { recursive: true });
+  writeFileSync(
+    join(userDataDir, 'User/settings.json'),
+    JSON.stringify({ 'workbench.startupEditor': 'none', 'workbench.tips.enabled': false, 'telemetry.telemetryLevel': 'off' }),
+  );
+  const installed = await installVsix(vsix, extensionsDir, userDataDir);
+  const server = await startCodeServer({ extensionsDir, userDataDir, workspace, logFile: join(scratch, 'code-server.log'), env });
+  return { ...server, workspace, installed };
 }

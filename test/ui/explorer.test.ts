@@ -1,14 +1,14 @@
 // The account explorer as a developer uses it: the packaged extension in code-server, driven in
 // Chromium, against moto seeded with 1,000 functions. moto does not page ListFunctions; the
 // proxy of test/support/moto-account.mjs in front of it does, as Lambda does.
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, FrameLocator } from 'playwright-core';
 import { seedAccount, startMotoGaps } from '../support/moto-account.mjs';
 import { motoCredentials, startMoto } from '../support/moto.mjs';
-import { installVsix, launchChromium, startCodeServer } from '../support/vscode.mjs';
+import { launchChromium, startWorkbenchServer } from '../support/vscode.mjs';
 import { Workbench } from './workbench';
 
 const root = resolve(__dirname, '../..');
@@ -17,10 +17,9 @@ const vsix = join(root, `lambda-workbench-${version}-linux-x64.vsix`);
 
 describe('the Functions view against an account with 1,000 functions (moto)', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'lwb-ui-explorer-'));
-  const workspace = join(scratch, 'workspace');
   let moto: Awaited<ReturnType<typeof startMoto>> | undefined;
   let gaps: Awaited<ReturnType<typeof startMotoGaps>> | undefined;
-  let server: Awaited<ReturnType<typeof startCodeServer>> | undefined;
+  let server: Awaited<ReturnType<typeof startWorkbenchServer>> | undefined;
   let browser: Browser | undefined;
   let wb: Workbench;
 
@@ -36,22 +35,10 @@ describe('the Functions view against an account with 1,000 functions (moto)', ()
       `[moto-dev]\naws_access_key_id = ${motoCredentials.accessKeyId}\naws_secret_access_key = ${motoCredentials.secretAccessKey}\n`,
     );
     writeFileSync(join(aws, 'config'), '[profile moto-dev]\nregion = us-east-1\n[profile production]\nregion = eu-west-1\n');
-    cpSync(join(root, 'test/fixtures/ui-workspace'), workspace, { recursive: true });
-    mkdirSync(join(workspace, '.vscode'), { recursive: true });
-    writeFileSync(join(workspace, '.vscode/settings.json'), JSON.stringify({ 'lambdaWorkbench.aws.endpointUrl': gaps.url }));
-    const extensionsDir = join(scratch, 'extensions');
-    const userDataDir = join(scratch, 'user-data');
-    mkdirSync(join(userDataDir, 'User'), { recursive: true });
-    writeFileSync(
-      join(userDataDir, 'User/settings.json'),
-      JSON.stringify({ 'workbench.startupEditor': 'none', 'workbench.tips.enabled': false, 'telemetry.telemetryLevel': 'off' }),
-    );
-    await installVsix(vsix, extensionsDir, userDataDir);
-    server = await startCodeServer({
-      extensionsDir,
-      userDataDir,
-      workspace,
-      logFile: join(scratch, 'code-server.log'),
+    server = await startWorkbenchServer({
+      scratch,
+      vsix,
+      workspaceSettings: { 'lambdaWorkbench.aws.endpointUrl': gaps.url },
       env: { AWS_CONFIG_FILE: join(aws, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(aws, 'credentials') },
     });
     browser = await launchChromium();

@@ -1,12 +1,12 @@
 // The invoke flow as a person uses it: pick a function and a template, edit the event, invoke
 // the local emulator, read the result view; and invalid JSON is refused with its position.
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, FrameLocator } from 'playwright-core';
-import { installVsix, launchChromium, startCodeServer } from '../support/vscode.mjs';
+import { launchChromium, startWorkbenchServer } from '../support/vscode.mjs';
 import { Workbench } from './workbench';
 
 const root = resolve(__dirname, '../..');
@@ -15,23 +15,15 @@ const vsix = join(root, `lambda-workbench-${version}-linux-x64.vsix`);
 
 describe('invoking a function locally, from the palette to the result view', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'lwb-ui-invoke-'));
-  const workspace = join(scratch, 'workspace');
-  let server: Awaited<ReturnType<typeof startCodeServer>> | undefined;
+  let workspace = '';
+  let server: Awaited<ReturnType<typeof startWorkbenchServer>> | undefined;
   let browser: Browser | undefined;
   let wb: Workbench;
 
   before(async () => {
     assert.ok(existsSync(vsix), `${vsix} exists; run "npm run package" first`);
-    const extensionsDir = join(scratch, 'extensions');
-    const userDataDir = join(scratch, 'user-data');
-    mkdirSync(join(userDataDir, 'User'), { recursive: true });
-    writeFileSync(
-      join(userDataDir, 'User/settings.json'),
-      JSON.stringify({ 'workbench.startupEditor': 'none', 'workbench.tips.enabled': false, 'telemetry.telemetryLevel': 'off' }),
-    );
-    cpSync(join(root, 'test/fixtures/ui-workspace'), workspace, { recursive: true });
-    await installVsix(vsix, extensionsDir, userDataDir);
-    server = await startCodeServer({ extensionsDir, userDataDir, workspace, logFile: join(scratch, 'code-server.log') });
+    server = await startWorkbenchServer({ scratch, vsix });
+    workspace = server.workspace;
     browser = await launchChromium();
     wb = new Workbench(await browser.newPage({ viewport: { width: 1400, height: 900 } }));
     await wb.open(server.url);

@@ -3,7 +3,7 @@
 // filter by level. moto's Lambda without Docker runs nothing and writes no CloudWatch logs, so the
 // test writes the lines Lambda would have written for the remote invocation with PutLogEvents.
 import { randomUUID } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -16,8 +16,8 @@ import {
 import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { Browser, FrameLocator } from 'playwright-core';
 import { zipOf } from '../support/moto-account.mjs';
-import { createLambdaRole, motoCredentials, startMoto } from '../support/moto.mjs';
-import { installVsix, launchChromium, startCodeServer } from '../support/vscode.mjs';
+import { createLambdaRole, motoCredentials, motoEditorEnv, startMoto } from '../support/moto.mjs';
+import { launchChromium, startWorkbenchServer } from '../support/vscode.mjs';
 import { Workbench } from './workbench';
 
 const root = resolve(__dirname, '../..');
@@ -27,9 +27,8 @@ const FUNCTION = 'HelloFunction';
 
 describe('the log panel: local and remote invocations of one function', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'lwb-ui-logs-'));
-  const workspace = join(scratch, 'workspace');
   let moto: Awaited<ReturnType<typeof startMoto>> | undefined;
-  let server: Awaited<ReturnType<typeof startCodeServer>> | undefined;
+  let server: Awaited<ReturnType<typeof startWorkbenchServer>> | undefined;
   let browser: Browser | undefined;
   let logs: CloudWatchLogsClient | undefined;
   let wb: Workbench;
@@ -49,31 +48,11 @@ describe('the log panel: local and remote invocations of one function', () => {
     );
     lambda.destroy();
     logs = new CloudWatchLogsClient({ endpoint: moto.url, region: 'us-east-1', credentials: motoCredentials });
-    cpSync(join(root, 'test/fixtures/ui-workspace'), workspace, { recursive: true });
-    mkdirSync(join(workspace, '.vscode'), { recursive: true });
-    writeFileSync(
-      join(workspace, '.vscode/settings.json'),
-      JSON.stringify({ 'lambdaWorkbench.aws.endpointUrl': moto.url, 'lambdaWorkbench.aws.region': 'us-east-1' }),
-    );
-    const extensionsDir = join(scratch, 'extensions');
-    const userDataDir = join(scratch, 'user-data');
-    mkdirSync(join(userDataDir, 'User'), { recursive: true });
-    writeFileSync(
-      join(userDataDir, 'User/settings.json'),
-      JSON.stringify({ 'workbench.startupEditor': 'none', 'workbench.tips.enabled': false, 'telemetry.telemetryLevel': 'off' }),
-    );
-    await installVsix(vsix, extensionsDir, userDataDir);
-    server = await startCodeServer({
-      extensionsDir,
-      userDataDir,
-      workspace,
-      logFile: join(scratch, 'code-server.log'),
-      env: {
-        AWS_ACCESS_KEY_ID: motoCredentials.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: motoCredentials.secretAccessKey,
-        AWS_CONFIG_FILE: join(scratch, 'no-config'),
-        AWS_SHARED_CREDENTIALS_FILE: join(scratch, 'no-credentials'),
-      },
+    server = await startWorkbenchServer({
+      scratch,
+      vsix,
+      workspaceSettings: { 'lambdaWorkbench.aws.endpointUrl': moto.url, 'lambdaWorkbench.aws.region': 'us-east-1' },
+      env: motoEditorEnv(scratch),
     });
     browser = await launchChromium();
     wb = new Workbench(await browser.newPage({ viewport: { width: 1400, height: 1000 } }));

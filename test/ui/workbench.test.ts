@@ -1,11 +1,11 @@
 // Tier 3: the packaged extension, installed from its .vsix into code-server, used through Chromium.
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { installVsix, launchChromium, startCodeServer } from '../support/vscode.mjs';
+import { launchChromium, startWorkbenchServer } from '../support/vscode.mjs';
 import { Workbench } from './workbench';
 
 const root = resolve(__dirname, '../..');
@@ -14,33 +14,19 @@ const vsix = join(root, `lambda-workbench-${version}-linux-x64.vsix`);
 
 describe('Lambda Workbench in VS Code (code-server + Chromium)', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'lwb-ui-'));
-  const workspace = join(scratch, 'workspace');
-  let server: Awaited<ReturnType<typeof startCodeServer>> | undefined;
+  let workspace = '';
+  let server: Awaited<ReturnType<typeof startWorkbenchServer>> | undefined;
   let browser: Browser | undefined;
   let wb: Workbench;
 
   before(async () => {
     assert.ok(existsSync(vsix), `${vsix} exists; run "npm run package" first`);
     assert.ok(statSync(vsix).size <= 6 * 1024 * 1024, `the .vsix is at most 6 MB (it is ${statSync(vsix).size} bytes)`);
-    const extensionsDir = join(scratch, 'extensions');
-    const userDataDir = join(scratch, 'user-data');
-    mkdirSync(join(userDataDir, 'User'), { recursive: true });
-    writeFileSync(
-      join(userDataDir, 'User/settings.json'),
-      JSON.stringify({ 'workbench.startupEditor': 'none', 'workbench.tips.enabled': false, 'telemetry.telemetryLevel': 'off' }),
-    );
-    cpSync(join(root, 'test/fixtures/ui-workspace'), workspace, { recursive: true });
-    const installed = await installVsix(vsix, extensionsDir, userDataDir);
-    assert.match(installed, /was successfully installed/);
     // No AWS files and no AWS variables: the Functions view offers to choose a profile.
     const aws = { AWS_CONFIG_FILE: join(scratch, 'no-config'), AWS_SHARED_CREDENTIALS_FILE: join(scratch, 'no-credentials') };
-    server = await startCodeServer({
-      extensionsDir,
-      userDataDir,
-      workspace,
-      logFile: join(scratch, 'code-server.log'),
-      env: aws,
-    });
+    server = await startWorkbenchServer({ scratch, vsix, env: aws });
+    assert.match(server.installed, /was successfully installed/);
+    workspace = server.workspace;
     browser = await launchChromium();
     wb = new Workbench(await browser.newPage({ viewport: { width: 1400, height: 900 } }));
     await wb.open(server.url);
