@@ -1,29 +1,17 @@
 // Activation time of the packaged (production) build, measured inside the real VS Code extension
 // host of code-server: `node bench/activation.mjs [--runs 7]`. Each run is a fresh extension host,
 // so every figure is a cold activation. Budget: 50 ms.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import * as esbuild from 'esbuild';
-import { projectRoot, runInExtensionHost } from '../test/support/vscode.mjs';
+import { runInExtensionHost } from '../test/support/vscode.mjs';
+import { buildWithHostModule } from './host-module.mjs';
 
 const BUDGET_MS = 50;
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '7' } } });
 
-execFileSync(process.execPath, ['esbuild.mjs', '--production'], { cwd: projectRoot, stdio: 'ignore' });
-const hostModule = join(projectRoot, 'out/bench/activation-host.js');
-await esbuild.build({
-  entryPoints: [join(projectRoot, 'bench/activation-host.ts')],
-  outfile: hostModule,
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  external: ['vscode'],
-  logLevel: 'warning',
-});
+const hostModule = await buildWithHostModule('activation-host');
 
 // An empty workspace, so nothing activates the extension before the measurement does.
 const workspace = mkdtempSync(join(tmpdir(), 'lwb-bench-ws-'));

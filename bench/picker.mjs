@@ -1,29 +1,17 @@
 // The event picker's opening time with 500 saved events in the workspace, measured inside the
 // real VS Code extension host of code-server: `npm run bench:picker`. Budget: 150 ms.
-import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import * as esbuild from 'esbuild';
 import { projectRoot, runInExtensionHost } from '../test/support/vscode.mjs';
+import { buildWithHostModule } from './host-module.mjs';
 
 const BUDGET_MS = 150;
 const SAVED = 500;
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '10' } } });
 
-execFileSync(process.execPath, ['esbuild.mjs', '--production'], { cwd: projectRoot, stdio: 'ignore' });
-const hostModule = join(projectRoot, 'out/bench/picker-host.js');
-await esbuild.build({
-  entryPoints: [join(projectRoot, 'bench/picker-host.ts')],
-  outfile: hostModule,
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  external: ['vscode'],
-  logLevel: 'warning',
-});
+const hostModule = await buildWithHostModule('picker-host');
 
 const workspace = mkdtempSync(join(tmpdir(), 'lwb-bench-picker-'));
 cpSync(join(projectRoot, 'test/fixtures/host-workspace'), workspace, { recursive: true });

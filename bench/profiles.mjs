@@ -1,13 +1,12 @@
 // The profile picker's opening time with 5,000 profiles in the AWS config and credentials files,
 // measured inside the real VS Code extension host of code-server: `npm run bench:profiles [--runs 10]`.
 // Budget (from the issue): a file with 5,000 profiles opens the picker in under a second.
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import * as esbuild from 'esbuild';
-import { projectRoot, runInExtensionHost } from '../test/support/vscode.mjs';
+import { runInExtensionHost } from '../test/support/vscode.mjs';
+import { buildWithHostModule } from './host-module.mjs';
 
 const BUDGET_MS = 1000;
 const PROFILES = 5000;
@@ -80,18 +79,7 @@ function awsFiles(count) {
   return { config: config.join('\n'), credentials: credentials.join('\n') };
 }
 
-execFileSync(process.execPath, ['esbuild.mjs', '--production'], { cwd: projectRoot, stdio: 'ignore' });
-const hostModule = join(projectRoot, 'out/bench/profiles-host.js');
-await esbuild.build({
-  entryPoints: [join(projectRoot, 'bench/profiles-host.ts')],
-  outfile: hostModule,
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  external: ['vscode'],
-  logLevel: 'warning',
-});
+const hostModule = await buildWithHostModule('profiles-host');
 
 const scratch = mkdtempSync(join(tmpdir(), 'lwb-bench-profiles-'));
 const workspace = join(scratch, 'workspace');
