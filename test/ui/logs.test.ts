@@ -97,6 +97,10 @@ describe('the log panel: local and remote invocations of one function', () => {
     await result.locator('pre.payload', { hasText: 'hello, world' }).waitFor({ timeout: 60_000 });
     await result.getByRole('button', { name: 'Show logs' }).click();
     const panel = await webview('#rows');
+    // The deployed function was never invoked: its log group does not exist yet, and the panel waits for it.
+    await panel
+      .locator('#status-text', { hasText: 'No logs yet: /aws/lambda/HelloFunction appears when' })
+      .waitFor({ timeout: 30_000 });
     await panel
       .locator('.row.group', { hasText: 'local' })
       .locator('.chip', { hasText: /ms · \d+\/\d+ MB · cold start/ })
