@@ -3,7 +3,7 @@
 import { copyFileSync, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { basename, join } from 'node:path';
-import { projectRoot } from '../test/support/vscode.mjs';
+import { packagedVsixPath, projectRoot } from '../test/support/vscode.mjs';
 
 /** The newest modification time among the files under `path` (a file or a folder). */
 function newestMtime(path) {
@@ -47,8 +47,7 @@ function missingFrom(vsix) {
  * UI tier packages to the same path, so a copy taken at once is what gets installed.
  */
 export function packagedVsix(dir) {
-  const { version } = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8'));
-  const vsix = join(projectRoot, `lambda-workbench-${version}-linux-x64.vsix`);
+  const vsix = packagedVsixPath;
   const copy = join(dir, basename(vsix));
   const inputs = ['dist', 'src', 'package.json', 'media', 'snippets'].map((p) => newestMtime(join(projectRoot, p)));
   let reuse = existsSync(vsix) && statSync(vsix).mtimeMs > Math.max(...inputs);

@@ -1,7 +1,6 @@
 // The log panel: one editor tab per function, showing its CloudWatch logs (Live Tail or polling)
 // and the local emulator's records for it, tagged "cloud" and "local", grouped by invocation.
 // The extension host parses and sums up; the webview (media/logs.js) filters and draws.
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { AwsError, toAwsError } from '../core/aws/aws-errors';
@@ -15,6 +14,7 @@ import type { LogRecord } from '../core/logs/record';
 import type { AwsClients } from './aws';
 import type { Ctx } from './ctx';
 import type { LocalEmulator } from './local-emulator';
+import { escapeHtml, webviewPage } from './webview-page';
 
 type Origin = 'local' | 'cloud';
 
@@ -48,7 +48,7 @@ class FunctionLogPanel implements vscode.Disposable {
     private readonly ctx: Ctx,
     private readonly aws: AwsClients,
     readonly functionName: string,
-    html: (nonce: string) => string,
+    html: () => string,
     private readonly onClosed: () => void,
     /** The local emulator's latest records of the function. */
     private readonly localRecords: () => readonly LogRecord[],
@@ -60,7 +60,7 @@ class FunctionLogPanel implements vscode.Disposable {
       { enableScripts: true, localResourceRoots: [], retainContextWhenHidden: true },
     );
     this.panel.iconPath = vscode.Uri.joinPath(ctx.extension.extensionUri, 'media', 'lambda.svg');
-    this.panel.webview.html = html(randomBytes(16).toString('base64'));
+    this.panel.webview.html = html();
     this.panel.onDidDispose(() => {
       this.following?.abort();
       this.onClosed();
@@ -278,7 +278,7 @@ export class LogPanels implements vscode.Disposable {
       this.ctx,
       this.aws,
       functionName,
-      (nonce) => this.html(nonce, functionName),
+      () => this.html(functionName),
       () => this.panels.delete(functionName),
       () => this.emulator.recentRecords(functionName),
     );
@@ -296,22 +296,14 @@ export class LogPanels implements vscode.Disposable {
     return [...this.panels.keys()];
   }
 
-  private html(nonce: string, functionName: string): string {
+  private html(functionName: string): string {
     const read = (file: string) =>
       readFileSync(vscode.Uri.joinPath(this.ctx.extension.extensionUri, 'media', file).fsPath, 'utf8');
     this.template ??= { style: read('logs.css'), script: read('logs.js') };
-    const title = functionName.replace(/[&<>"']/g, '');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}';">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<style nonce="${nonce}">${this.template.style}</style>
-<title>Logs: ${title}</title>
-</head>
-<body>
-<div class="toolbar">
+    return webviewPage({
+      title: `Logs: ${functionName}`,
+      ...this.template,
+      body: `<div class="toolbar">
   <button id="follow" aria-pressed="true" title="Keep the newest records in view">Follow</button>
   <button id="pause">Pause</button>
   <button id="clear">Clear</button>
@@ -331,11 +323,9 @@ export class LogPanels implements vscode.Disposable {
   <button id="copy-visible">Copy</button>
 </div>
 <div id="status" class="status"><span id="status-text">Starting…</span><span id="counts"></span><span id="dropped" class="dropped"></span></div>
-<div id="list" class="list"><div id="empty" class="empty">No records yet. Invoke ${title} locally or in AWS; its logs appear here.</div><div id="rows" class="rows"></div></div>
-<div id="details" class="details" hidden></div>
-<script nonce="${nonce}">${this.template.script}</script>
-</body>
-</html>`;
+<div id="list" class="list"><div id="empty" class="empty">No records yet. Invoke ${escapeHtml(functionName)} locally or in AWS; its logs appear here.</div><div id="rows" class="rows"></div></div>
+<div id="details" class="details" hidden></div>`,
+    });
   }
 
   dispose(): void {

@@ -2,11 +2,11 @@
 // log tail, request id and target, with "Save event", "Invoke again" and "Copy payload". A
 // webview with a strict content security policy: its own style and script, inlined under a
 // nonce, and nothing loaded from anywhere.
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { describeTarget, type InvocationResult } from '../core/invoke/invocation';
 import type { Ctx } from './ctx';
+import { escapeHtml, webviewPage } from './webview-page';
 
 export type ResultAction = 'saveEvent' | 'invokeAgain' | 'copyPayload' | 'showLogs';
 
@@ -80,9 +80,7 @@ export class ResultView implements vscode.Disposable {
   }
 }
 
-function escape(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
-}
+const escape = escapeHtml;
 
 function metric(name: string, value: string): string {
   return `<div class="metric"><div class="name">${escape(name)}</div><div class="value">${escape(value)}</div></div>`;
@@ -95,7 +93,6 @@ export interface ViewAssets {
 }
 
 export function renderResult(assets: ViewAssets, { result, eventLabel }: ShownResult): string {
-  const nonce = randomBytes(16).toString('base64');
   const version = result.executedVersion === undefined ? '' : ` · version ${result.executedVersion}`;
   const m = result.metrics;
   const metrics =
@@ -114,17 +111,11 @@ export function renderResult(assets: ViewAssets, { result, eventLabel }: ShownRe
       ? ''
       : `<h2>Error</h2><p><span class="error-type">${escape(result.error.type)}</span>: ${escape(result.error.message)}</p>` +
         (result.error.stack.length === 0 ? '' : `<pre class="stack">${escape(result.error.stack.join('\n'))}</pre>`);
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}';">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<style nonce="${nonce}">${assets.style}</style>
-<title>${escape(result.target.functionName)}</title>
-</head>
-<body>
-<header>
+  return webviewPage({
+    title: result.target.functionName,
+    style: assets.style,
+    script: assets.script,
+    body: `<header>
   <h1>${escape(result.target.functionName)}</h1>
   <span class="status ${result.error === undefined ? 'ok' : 'failed'}">${result.error === undefined ? 'Succeeded' : `Failed: ${escape(result.error.type)}`}</span>
   ${m?.initDurationMs === undefined ? '' : '<span class="badge">cold start</span>'}
@@ -142,8 +133,6 @@ ${error}
 <h2>Payload</h2>
 <pre class="payload">${escape(payload === '' ? '(empty)' : payload)}</pre>
 <h2>Log tail</h2>
-<pre class="log">${escape(result.logTail === '' ? '(no log tail was returned)' : result.logTail)}</pre>
-<script nonce="${nonce}">${assets.script}</script>
-</body>
-</html>`;
+<pre class="log">${escape(result.logTail === '' ? '(no log tail was returned)' : result.logTail)}</pre>`,
+  });
 }

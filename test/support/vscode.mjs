@@ -34,6 +34,12 @@ export async function launchChromium() {
   return chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS, headless: true });
 }
 
+/** The linux-x64 .vsix that `npm run package -- --target linux-x64` (and the UI tier) writes. */
+export const packagedVsixPath = join(
+  projectRoot,
+  `lambda-workbench-${JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')).version}-linux-x64.vsix`,
+);
+
 /** code-server writes its config under XDG folders; keep them inside the run's own folder. */
 function isolatedEnv(userDataDir, extra = {}) {
   // AWS settings of the machine running the tests must not leak into the editor under test.

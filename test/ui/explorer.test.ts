@@ -1,19 +1,17 @@
 // The account explorer as a developer uses it: the packaged extension in code-server, driven in
 // Chromium, against moto seeded with 1,000 functions. moto does not page ListFunctions; the
 // proxy of test/support/moto-account.mjs in front of it does, as Lambda does.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, FrameLocator } from 'playwright-core';
 import { seedAccount, startMotoGaps } from '../support/moto-account.mjs';
 import { motoCredentials, startMoto } from '../support/moto.mjs';
-import { launchChromium, startWorkbenchServer } from '../support/vscode.mjs';
+import { launchChromium, packagedVsixPath, startWorkbenchServer } from '../support/vscode.mjs';
 import { Workbench } from './workbench';
 
-const root = resolve(__dirname, '../..');
-const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
-const vsix = join(root, `lambda-workbench-${version}-linux-x64.vsix`);
+const vsix: string = packagedVsixPath;
 
 describe('the Functions view against an account with 1,000 functions (moto)', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'lwb-ui-explorer-'));

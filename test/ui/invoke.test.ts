@@ -3,15 +3,13 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, FrameLocator } from 'playwright-core';
-import { launchChromium, startWorkbenchServer } from '../support/vscode.mjs';
+import { launchChromium, packagedVsixPath, startWorkbenchServer } from '../support/vscode.mjs';
 import { Workbench } from './workbench';
 
-const root = resolve(__dirname, '../..');
-const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
-const vsix = join(root, `lambda-workbench-${version}-linux-x64.vsix`);
+const vsix: string = packagedVsixPath;
 
 describe('invoking a function locally, from the palette to the result view', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'lwb-ui-invoke-'));

@@ -3,9 +3,9 @@
 // filter by level. moto's Lambda without Docker runs nothing and writes no CloudWatch logs, so the
 // test writes the lines Lambda would have written for the remote invocation with PutLogEvents.
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
   CloudWatchLogsClient,
@@ -17,12 +17,10 @@ import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { Browser, FrameLocator } from 'playwright-core';
 import { zipOf } from '../support/moto-account.mjs';
 import { createLambdaRole, motoCredentials, motoEditorEnv, startMoto } from '../support/moto.mjs';
-import { launchChromium, startWorkbenchServer } from '../support/vscode.mjs';
+import { launchChromium, packagedVsixPath, startWorkbenchServer } from '../support/vscode.mjs';
 import { Workbench } from './workbench';
 
-const root = resolve(__dirname, '../..');
-const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
-const vsix = join(root, `lambda-workbench-${version}-linux-x64.vsix`);
+const vsix: string = packagedVsixPath;
 const FUNCTION = 'HelloFunction';
 
 describe('the log panel: local and remote invocations of one function', () => {

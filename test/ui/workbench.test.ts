@@ -1,16 +1,14 @@
 // Tier 3: the packaged extension, installed from its .vsix into code-server, used through Chromium.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { launchChromium, startWorkbenchServer } from '../support/vscode.mjs';
+import { launchChromium, packagedVsixPath, startWorkbenchServer } from '../support/vscode.mjs';
 import { Workbench } from './workbench';
 
-const root = resolve(__dirname, '../..');
-const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
-const vsix = join(root, `lambda-workbench-${version}-linux-x64.vsix`);
+const vsix: string = packagedVsixPath;
 
 describe('Lambda Workbench in VS Code (code-server + Chromium)', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'lwb-ui-'));
