@@ -43,7 +43,7 @@ async function build() {
   };
   // The AWS SDK is large; each package the code imports lazily is bundled on its own, under
   // dist/vendor, and loaded from there on first use, so neither the extension nor the CLI parses it at start.
-  const vendored = ['credential-providers', 'client-lambda', 'client-cloudwatch-logs', 'client-schemas'];
+  const vendored = ['credential-providers', 'client-lambda', 'client-cloudwatch-logs', 'client-schemas', 'client-s3'];
   // They are ES modules, so the `import()` in the code sees their named exports.
   const lazyAwsSdk = {
     name: 'lazy-aws-sdk',
@@ -97,6 +97,8 @@ async function build() {
       plugins: [lazyAwsSdk],
     },
     { ...common, entryPoints: ['src/ui/features.ts'], outfile: 'dist/features.js', plugins: [lazyAwsSdk] },
+    // Handler discovery runs in a worker thread with the TypeScript compiler bundled in.
+    { ...common, entryPoints: ['src/discovery-worker.ts'], outfile: 'dist/discovery-worker.js' },
     {
       ...common,
       entryPoints: ['src/cli.ts'],

@@ -1,21 +1,33 @@
 // The same core from a terminal, for CI, benchmarks and people without VS Code.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import { createLambdaClient, type AwsConnection } from './core/aws/connection';
 import { resolveCredentials, type AwsCredentials } from './core/aws/credentials';
+import { readProfiles } from './core/aws/profiles';
 import { bundleHandler } from './core/bundle/bundle';
+import {
+  buildDeploymentPackage,
+  languageOf,
+  nodeHandlerEntry,
+  type DeploymentPackage,
+  type PackageOptions,
+} from './core/bundle/deployment-package';
 import { prepareLocalFunction, type LocalFunction } from './core/bundle/local-function';
 import { readTemplate, type TemplateFunction } from './core/discovery/sam';
+import type { DebugTarget } from './core/emulator/debug';
 import { Emulator, logText } from './core/emulator/emulator';
 import { serveEmulator } from './core/emulator/http-api';
 import { ServiceError } from './core/emulator/lambda-errors';
 import { readEnvFile } from './core/env-file';
 import { EVENT_TEMPLATES, generateEvent } from './core/events/catalog';
-import type { FunctionConfig } from './core/function-config';
+import { deployPackage, type DeployProgress } from './core/deploy/deploy';
+import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS, type FunctionConfig } from './core/function-config';
 import { WorkbenchError } from './core/errors';
 import type { LogRecord } from './core/logs/record';
-import { NODE_RUNTIMES, isNodeRuntime } from './core/runtimes';
+import { NODE_RUNTIMES, PYTHON_RUNTIMES, isNodeRuntime, isRuntime, type Runtime } from './core/runtimes';
 
 declare const LAMBDA_WORKBENCH_VERSION: string;
 
@@ -34,6 +46,14 @@ Commands:
       --concurrency <n>     Environments per function before invocations are throttled (default: 10)
       --idle-timeout <s>    Seconds an idle environment is kept warm (default: 300)
       --json-logs           Print log records as JSON lines on stdout
+      --debug <function>    Run this function (name or logical id) under a debugger: its environment
+                            starts at once and waits for a debugger (Node.js inspector or debugpy)
+                            on 127.0.0.1; its timeout is not enforced and its concurrency is 1
+      --debug-port <n>      The debugger's port (default: 9229 for Node.js, 5678 for Python)
+      --python <path>       Python interpreter for Python functions (default: python3.X of the
+                            function's runtime, else python3, found on PATH)
+      --build-dir <dir>     Where TypeScript handlers are bundled, one folder per function
+                            (default: a new temporary folder, removed on exit)
       --exit-with-parent    Stop when standard input closes (for a parent process's child)
   invoke <function>       Invoke one function of a template once and print its result.
       --event <file|->      Event JSON (default: {}); "-" reads standard input
@@ -41,11 +61,25 @@ Commands:
   events list [--json]    List the sample-event templates (id, service, title).
   events generate <id> [--param name=value ...]
                           Print an event generated from a template.
-  bundle <handler file>   Bundle a Node.js handler with esbuild.
-      --out <dir>           Output folder (default: ./dist-lambda)
-      --runtime <runtime>   ${NODE_RUNTIMES.join(' | ')} (default: nodejs22.x)
+  bundle <function>       Bundle a function of the template (logical id or FunctionName), or a
+                          handler file, as deploy ships it.
+      --out <file.zip|dir>  A .zip: the deployment package (prints its size and CodeSha256); a folder:
+                            the Node.js bundle and its source map (default: ./dist-lambda)
+      --template <file>     SAM template (default: template.yaml or template.yml here)
+      --runtime <runtime>   The runtime to build for (default: the template's; for a handler file
+                            nodejs22.x or python3.12)
       --minify              Minify the bundle.
       --no-sourcemap        Do not write a source map.
+      --bundle-aws-sdk      Bundle the AWS SDK v3 rather than use the one the runtime provides.
+  deploy <function>       Bundle a function (or handler file) and make it the code of a deployed function.
+      --to <name>           The deployed function (default: the template's FunctionName)
+      --profile <name>      AWS profile (default: the default credential chain)
+      --region <region>     Region (default: AWS_REGION, the profile's, then us-east-1)
+      --endpoint-url <url>  Another endpoint than AWS's (LocalStack, moto)
+      --publish             Publish a version of the new code.
+      --alias <name>        Point this alias at the published version (created if missing; implies --publish).
+      --s3-bucket <name>    Upload packages over 50 MB through this bucket.
+      --template, --runtime, --minify, --no-sourcemap, --bundle-aws-sdk as for bundle
   --version               Print the version.
   --help                  Print this help.
 `;
@@ -63,6 +97,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (command === 'bundle') return bundle(rest);
+  if (command === 'deploy') return deploy(rest);
   if (command === 'serve') return serve(rest);
   if (command === 'invoke') return invoke(rest);
   if (command === 'events') {
@@ -113,22 +148,43 @@ function readFunctionsFile(path: string): TemplateFunction[] {
   }));
 }
 
+interface LoadOptions {
+  template?: string | undefined;
+  functions?: string | undefined;
+  'env-file'?: string | undefined;
+  region: string;
+  /** Bundle here (kept on exit) rather than in a temporary folder of our own. */
+  'build-dir'?: string | undefined;
+}
+
+interface LoadedFunctions {
+  functions: TemplateFunction[];
+  prepared: LocalFunction[];
+  /** The temporary folder the bundles are in, to remove on exit; undefined when the caller chose the folder. */
+  buildDir: string | undefined;
+}
+
+/** The function a name means (its logical id or its name), or a UsageError that lists the functions. */
+function findFunction(all: TemplateFunction[], name: string, path: string, flag: string): TemplateFunction {
+  const found = all.find((f) => f.logicalId === name || f.functionName === name || f.config.name === name);
+  if (found === undefined) {
+    const names = all.map((f) => f.logicalId).join(', ') || 'none';
+    throw new UsageError(`${flag}${path} has no function "${name}". Its functions: ${names}.`);
+  }
+  return found;
+}
+
 /** The template's functions, prepared to run locally (TypeScript bundled), with .env variables added. */
-async function loadFunctions(
-  options: { template?: string | undefined; functions?: string | undefined; 'env-file'?: string | undefined; region: string },
-  watch: boolean,
-  only?: string,
-): Promise<{ functions: TemplateFunction[]; prepared: LocalFunction[]; buildDir: string }> {
+async function loadFunctions(options: LoadOptions, watch: boolean, only?: string, debug?: string): Promise<LoadedFunctions> {
   const path = options.functions === undefined ? templatePath(options.template) : resolve(options.functions);
   const all = options.functions === undefined ? readTemplate(path, { region: options.region }) : readFunctionsFile(path);
-  const functions = only === undefined ? all : all.filter((f) => f.logicalId === only || f.functionName === only);
-  if (only !== undefined && functions.length === 0) {
-    const names = all.map((f) => f.logicalId).join(', ') || 'none';
-    throw new UsageError(`${path} has no function "${only}". Its functions: ${names}.`);
-  }
+  const functions = only === undefined ? all : [findFunction(all, only, path, '')];
+  // Checked before anything is built, so a mistyped name fails at once.
+  if (debug !== undefined) findFunction(all, debug, path, `--debug ${debug}: `);
   const extra = options['env-file'] === undefined ? {} : readEnvFile(resolve(options['env-file']));
   for (const fn of functions) for (const warning of fn.warnings) process.stderr.write(`warning: ${warning}\n`);
-  const buildDir = mkdtempSync(join(tmpdir(), 'lambda-workbench-build-'));
+  const given = options['build-dir'];
+  const buildDir = given === undefined ? mkdtempSync(join(tmpdir(), 'lambda-workbench-build-')) : resolve(given);
   const prepared = await Promise.all(
     functions.map((fn) =>
       prepareLocalFunction(
@@ -147,7 +203,14 @@ async function loadFunctions(
       ),
     ),
   );
-  return { functions, prepared, buildDir };
+  for (const fn of prepared) {
+    if (fn.buildError !== undefined) {
+      process.stderr.write(
+        `[${fn.config.name}] does not build, so its invocations fail until a save fixes it: ${fn.buildError.message}\n`,
+      );
+    }
+  }
+  return { functions, prepared, buildDir: given === undefined ? buildDir : undefined };
 }
 
 /**
@@ -187,20 +250,37 @@ async function serve(args: string[]): Promise<void> {
       'json-logs': { type: 'boolean', default: false },
       'instance-id': { type: 'string' },
       'exit-with-parent': { type: 'boolean', default: false },
+      debug: { type: 'string' },
+      'debug-port': { type: 'string' },
+      'build-dir': { type: 'string' },
+      python: { type: 'string' },
     },
   });
   const port = wholeNumber(values.port, '--port');
+  if (values['debug-port'] !== undefined && values.debug === undefined) {
+    throw new UsageError('--debug-port needs --debug <function>, the function to debug.');
+  }
+  const debugPort = values['debug-port'] === undefined ? undefined : portNumber(values['debug-port'], '--debug-port');
   // Before anything is built or started, so a bad profile leaves nothing behind.
   const auth = await profileCredentials(values.profile);
-  const { functions, prepared, buildDir } = await loadFunctions(values, true);
-  const emulator = new Emulator({
-    functions: prepared.map((p, i) => ({ ...p.config, ...logicalIdOf(functions[i]) })),
-    region: values.region,
-    ...auth,
-    ...(values['instance-id'] === undefined ? {} : { instanceId: values['instance-id'] }),
-    concurrency: wholeNumber(values.concurrency, '--concurrency'),
-    idleTimeoutMs: wholeNumber(values['idle-timeout'], '--idle-timeout') * 1000,
-  });
+  const { functions, prepared, buildDir } = await loadFunctions(values, true, undefined, values.debug);
+  const configs = prepared.map((p, i) => ({ ...p.config, ...logicalIdOf(functions[i]) }));
+  let emulator: Emulator;
+  try {
+    emulator = new Emulator({
+      functions: configs,
+      region: values.region,
+      ...auth,
+      ...(values['instance-id'] === undefined ? {} : { instanceId: values['instance-id'] }),
+      concurrency: wholeNumber(values.concurrency, '--concurrency'),
+      idleTimeoutMs: wholeNumber(values['idle-timeout'], '--idle-timeout') * 1000,
+      ...(values.python === undefined ? {} : { pythonPath: values.python }),
+      ...(values.debug === undefined ? {} : { debug: debugTarget(values.debug, debugPort, configs) }),
+    });
+  } catch (error) {
+    await disposeBuilds(prepared, buildDir);
+    throw error;
+  }
   const output = batchedWriter(values['json-logs'] ? process.stdout : process.stderr);
   emulator.onLog((record) => {
     output.write(formatRecord(record, values['json-logs']));
@@ -214,6 +294,10 @@ async function serve(args: string[]): Promise<void> {
     if (code === 'EADDRINUSE') throw new WorkbenchError(`Port ${port} is in use. Choose another with --port.`, { cause: error });
     throw error;
   }
+  // Ready means a debugger can attach: the debugged function's environment already waits for it,
+  // and the record that says where was written before the line that says ready.
+  await emulator.provisionForDebugging();
+  output.flush();
   process.stderr.write(
     `Lambda Workbench emulator ${LAMBDA_WORKBENCH_VERSION}: serving ${functions.length} function(s) on ${server.url}\n` +
       functions
@@ -241,10 +325,21 @@ function logicalIdOf(fn: TemplateFunction | undefined): { logicalId?: string } {
   return fn === undefined || fn.logicalId === fn.config.name ? {} : { logicalId: fn.logicalId };
 }
 
-async function shutdown(emulator: Emulator, prepared: LocalFunction[], buildDir: string): Promise<void> {
+/** The --debug function with its port: the one given, else the usual port of its runtime's debugger. */
+function debugTarget(name: string, port: number | undefined, configs: FunctionConfig[]): DebugTarget {
+  if (port !== undefined) return { functionName: name, port };
+  const config = configs.find((c) => c.name === name) ?? configs.find((c) => c.logicalId === name);
+  return { functionName: name, port: config !== undefined && isNodeRuntime(config.runtime) ? 9229 : 5678 };
+}
+
+async function shutdown(emulator: Emulator, prepared: LocalFunction[], buildDir: string | undefined): Promise<void> {
   await emulator.stop();
+  await disposeBuilds(prepared, buildDir);
+}
+
+async function disposeBuilds(prepared: LocalFunction[], buildDir: string | undefined): Promise<void> {
   await Promise.all(prepared.map((p) => p.dispose()));
-  rmSync(buildDir, { recursive: true, force: true });
+  if (buildDir !== undefined) rmSync(buildDir, { recursive: true, force: true });
 }
 
 async function invoke(args: string[]): Promise<void> {
@@ -288,6 +383,14 @@ function readEvent(source: string | undefined): string {
   } catch (error) {
     throw new UsageError(`Cannot read the event ${source}: ${(error as Error).message}.`, { cause: error });
   }
+}
+
+function portNumber(value: string, flag: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1 || number > 65_535) {
+    throw new UsageError(`${flag} must be a port number from 1 to 65535, not "${value}".`);
+  }
+  return number;
 }
 
 function wholeNumber(value: string, flag: string): number {
@@ -341,36 +444,246 @@ function events(args: string[]): void {
   throw new UsageError('Use "lambda-workbench events list" or "lambda-workbench events generate <id>".');
 }
 
-// ---- bundle ---------------------------------------------------------------------------------
+// ---- bundle and deploy ----------------------------------------------------------------------
+
+const PACKAGE_OPTIONS = {
+  template: { type: 'string' },
+  runtime: { type: 'string' },
+  minify: { type: 'boolean', default: false },
+  'no-sourcemap': { type: 'boolean', default: false },
+  'bundle-aws-sdk': { type: 'boolean', default: false },
+} as const;
+
+const NODE_FILE = /\.(ts|mts|cts|tsx|js|mjs|cjs|jsx)$/;
+
+/** What `bundle` and `deploy` work on: a template's function, or a lone handler file. */
+interface PackageTarget {
+  readonly config: FunctionConfig;
+  /** The template's FunctionName: where deploy goes without --to. */
+  readonly remoteName?: string;
+  /** SAM's esbuild EntryPoints, when they name the handler's source. */
+  readonly entry?: string;
+  /** A handler file whose runtime nobody named: deploy takes the deployed function's. */
+  readonly runtimeAssumed: boolean;
+}
+
+/** `name` is a handler file when one exists at that path, else a function of the template. */
+function packageTarget(name: string, values: { template?: string | undefined; runtime?: string | undefined }): PackageTarget {
+  const file = resolve(name);
+  if (existsSync(file) && statSync(file).isFile()) return handlerFileTarget(file, values.runtime);
+  if (NODE_FILE.test(name) || name.endsWith('.py')) {
+    throw new UsageError(`The handler file ${name} does not exist. Check the path, or name a function of the template instead.`);
+  }
+  const path = templatePath(values.template);
+  const fn = findFunction(readTemplate(path), name, path, '');
+  for (const warning of fn.warnings) process.stderr.write(`warning: ${warning}\n`);
+  let config = fn.config;
+  if (values.runtime !== undefined) {
+    if (!isRuntime(values.runtime))
+      throw new UsageError(`--runtime "${values.runtime}" is not a runtime Lambda Workbench knows.`);
+    config = { ...config, runtime: values.runtime };
+  }
+  const entryPoint = fn.esbuild?.entryPoints[0];
+  return {
+    config,
+    ...(fn.functionName === undefined ? {} : { remoteName: fn.functionName }),
+    ...(entryPoint === undefined ? {} : { entry: resolve(config.codeDir, entryPoint) }),
+    runtimeAssumed: false,
+  };
+}
+
+function handlerFileTarget(file: string, runtime: string | undefined): PackageTarget {
+  const python = file.endsWith('.py');
+  if (!python && !NODE_FILE.test(file)) {
+    throw new UsageError(
+      `${file} is neither a Node.js nor a Python handler file. Name a .ts, .js, .mjs or .py file, or a function of the template.`,
+    );
+  }
+  const chosen = runtime ?? (python ? 'python3.12' : 'nodejs22.x');
+  if (python ? !(PYTHON_RUNTIMES as readonly string[]).includes(chosen) : !isNodeRuntime(chosen)) {
+    throw new UsageError(
+      python
+        ? `--runtime "${chosen}" is not a Python runtime; use one of ${PYTHON_RUNTIMES.join(', ')}.`
+        : `--runtime "${chosen}" is not a Node.js runtime; use one of ${NODE_RUNTIMES.join(', ')}.`,
+    );
+  }
+  const module = basename(file).replace(/\.[^.]+$/, '');
+  return {
+    config: {
+      name: module,
+      runtime: chosen as Runtime,
+      handler: `${module}.handler`,
+      codeDir: dirname(file),
+      timeoutSeconds: DEFAULT_TIMEOUT_SECONDS,
+      memoryMB: DEFAULT_MEMORY_MB,
+      environment: {},
+    },
+    entry: file,
+    runtimeAssumed: runtime === undefined,
+  };
+}
+
+function packageOptions(
+  target: PackageTarget,
+  values: { minify: boolean; 'no-sourcemap': boolean; 'bundle-aws-sdk': boolean },
+): PackageOptions {
+  return {
+    minify: values.minify,
+    sourcemap: !values['no-sourcemap'],
+    bundleAwsSdk: values['bundle-aws-sdk'],
+    displayRoot: process.cwd(),
+    ...(target.entry === undefined ? {} : { entry: target.entry }),
+  };
+}
 
 async function bundle(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: {
-      out: { type: 'string', default: 'dist-lambda' },
-      runtime: { type: 'string', default: 'nodejs22.x' },
-      minify: { type: 'boolean', default: false },
-      'no-sourcemap': { type: 'boolean', default: false },
-    },
+    options: { ...PACKAGE_OPTIONS, out: { type: 'string', default: 'dist-lambda' } },
   });
-  const [entry] = positionals;
-  if (entry === undefined || positionals.length > 1) {
-    throw new UsageError('bundle takes exactly one handler file, e.g. "lambda-workbench bundle src/handler.ts".');
+  const [name] = positionals;
+  if (name === undefined || positionals.length > 1) {
+    throw new UsageError(
+      'bundle takes one function or handler file, e.g. "lambda-workbench bundle HelloFunction --out hello.zip" or "lambda-workbench bundle src/handler.ts".',
+    );
   }
-  if (!isNodeRuntime(values.runtime)) {
-    throw new UsageError(`--runtime "${values.runtime}" is not a Node.js runtime; use one of ${NODE_RUNTIMES.join(', ')}.`);
+  const target = packageTarget(name, values);
+  const out = resolve(values.out);
+  if (out.endsWith('.zip')) {
+    const pkg = await buildDeploymentPackage(target.config, packageOptions(target, values));
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, pkg.zip);
+    printPackage(pkg);
+    process.stdout.write(`${out}\t${pkg.bytes} bytes\tCodeSha256 ${pkg.codeSha256}\t${pkg.durationMs.toFixed(0)} ms\n`);
+    return;
   }
+  const { config } = target;
+  if (!isNodeRuntime(config.runtime)) {
+    throw new UsageError(
+      `${config.name} runs ${config.runtime}; only Node.js handlers are bundled into a folder. Pass --out <file>.zip for its deployment package.`,
+    );
+  }
+  const located = target.entry === undefined ? nodeHandlerEntry(config) : undefined;
   const result = await bundleHandler({
-    entry: resolve(entry),
-    outDir: resolve(values.out),
-    runtime: values.runtime,
+    entry: target.entry ?? located?.entry ?? '',
+    outDir: out,
+    runtime: config.runtime,
     minify: values.minify,
     sourcemap: !values['no-sourcemap'],
+    bundleAwsSdk: values['bundle-aws-sdk'],
     displayRoot: process.cwd(),
+    ...(located === undefined ? {} : { codeRoot: config.codeDir, handlerModule: located.handlerModule }),
   });
   for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
   process.stdout.write(`${result.outFile}\t${result.bytes} bytes\t${result.durationMs.toFixed(0)} ms\n`);
+}
+
+/** Warnings, and what the package is made of, on standard error. */
+function printPackage(pkg: DeploymentPackage): void {
+  for (const warning of pkg.warnings) process.stderr.write(`warning: ${warning}\n`);
+  const top = pkg.bundle?.size.contributors.slice(0, 5) ?? [];
+  if (top.length > 0) {
+    process.stderr.write(
+      `${pkg.functionName}: ${pkg.bytes} bytes zipped, ${pkg.unzippedBytes} unzipped. Largest parts of the bundle:\n`,
+    );
+    for (const part of top) process.stderr.write(`  ${String(part.bytes).padStart(9)}  ${part.name}\n`);
+  }
+}
+
+async function deploy(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      ...PACKAGE_OPTIONS,
+      to: { type: 'string' },
+      profile: { type: 'string' },
+      region: { type: 'string' },
+      'endpoint-url': { type: 'string' },
+      publish: { type: 'boolean', default: false },
+      alias: { type: 'string' },
+      's3-bucket': { type: 'string' },
+    },
+  });
+  const [name] = positionals;
+  if (name === undefined || positionals.length > 1) {
+    throw new UsageError(
+      'deploy takes one function or handler file, e.g. "lambda-workbench deploy HelloFunction --to hello-prod".',
+    );
+  }
+  const target = packageTarget(name, values);
+  const remote = values.to ?? target.remoteName;
+  if (remote === undefined) {
+    throw new UsageError(
+      `${target.config.name} does not say which deployed function it is. Pass --to <function name>, or give it a FunctionName in the template.`,
+    );
+  }
+  const connection: AwsConnection = {
+    region:
+      values.region ?? process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'] ?? (await profileRegion(values.profile)),
+    ...(values.profile === undefined ? {} : { profile: values.profile }),
+    ...(values['endpoint-url'] === undefined ? {} : { endpointUrl: values['endpoint-url'] }),
+  };
+  const client = await createLambdaClient(connection);
+  // Ctrl+C stops between steps; an upload under way is finished and the function's state reported.
+  const cancel = new AbortController();
+  const onInterrupt = () => {
+    process.stderr.write('Cancelling after the current step...\n');
+    cancel.abort();
+  };
+  process.once('SIGINT', onInterrupt);
+  try {
+    const config = target.runtimeAssumed ? await withDeployedRuntime(client, remote, target.config) : target.config;
+    const report = ({ message }: DeployProgress) => process.stderr.write(`${message}\n`);
+    const pkg = await buildDeploymentPackage(config, {
+      ...packageOptions(target, values),
+      onProgress: (step) =>
+        report({ step, message: step === 'bundling' ? `Bundling ${config.name}.` : `Zipping ${config.name}.` }),
+    });
+    printPackage(pkg);
+    const result = await deployPackage(client, pkg, {
+      functionName: remote,
+      connection,
+      publish: values.publish,
+      ...(values.alias === undefined ? {} : { alias: values.alias }),
+      ...(values['s3-bucket'] === undefined ? {} : { s3Bucket: values['s3-bucket'] }),
+      signal: cancel.signal,
+      onProgress: report,
+    });
+    for (const [key, value] of Object.entries(result.missingEnvironment)) {
+      process.stderr.write(`note: set ${key}=${value} on ${remote}, so stack traces use the source map.\n`);
+    }
+    const published = `${result.version === undefined ? '' : `, version ${result.version}`}${result.alias === undefined ? '' : `, alias ${result.alias}`}`;
+    process.stdout.write(
+      result.skipped
+        ? `${remote} is already up to date: CodeSha256 ${result.codeSha256}; nothing was uploaded${published}.\n`
+        : `Deployed ${remote}: CodeSha256 ${result.codeSha256}, ${result.bytes} bytes, in ${result.durationMs.toFixed(0)} ms${published}.\n`,
+    );
+  } finally {
+    process.removeListener('SIGINT', onInterrupt);
+    client.destroy();
+  }
+}
+
+/** The region of a profile in the shared config files, else us-east-1. */
+async function profileRegion(profile: string | undefined): Promise<string> {
+  const catalog = await readProfiles();
+  return catalog.profiles.find((p) => p.name === (profile ?? 'default'))?.region ?? 'us-east-1';
+}
+
+/** A lone handler file is built for the runtime of the function it replaces, when that is of its language. */
+async function withDeployedRuntime(client: LambdaClient, remote: string, config: FunctionConfig): Promise<FunctionConfig> {
+  const { GetFunctionConfigurationCommand } = await import('@aws-sdk/client-lambda');
+  try {
+    const deployed = (await client.send(new GetFunctionConfigurationCommand({ FunctionName: remote }))).Runtime;
+    if (deployed !== undefined && isRuntime(deployed) && languageOf(deployed) === languageOf(config.runtime)) {
+      return { ...config, runtime: deployed };
+    }
+  } catch {
+    // The deploy's own lookup of the function reports what is wrong.
+  }
+  return config;
 }
 
 // Output piped into a command that stops reading early (`| head`) is not an error.

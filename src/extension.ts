@@ -7,8 +7,10 @@ import { Ctx } from './ui/ctx';
 import { registerCommands } from './ui/commands';
 import { ConnectionManager } from './ui/connection';
 import { registerViews } from './ui/views';
+import { registerEditorProviders } from './ui/editor-providers';
 import type { Features } from './ui/features';
 import type { FunctionsTree } from './ui/functions-tree';
+import type { LocalFunction } from './ui/local-functions';
 import type { InvokerDiagnostics } from './ui/invoker';
 import type { ShownResult } from './ui/result-view';
 
@@ -27,6 +29,10 @@ export interface LambdaWorkbenchApi {
   functionsTree(): FunctionsTree;
   /** How long the profile picker last took to show its items; for the benchmark. */
   profilePickerMs(): number | undefined;
+  /** The workspace's functions as the Local view lists them; for tests. */
+  localFunctions(): Promise<LocalFunction[]>;
+  /** The features, loaded on first call; for tests and benchmarks. */
+  features(): Features;
 }
 
 export function activate(context: vscode.ExtensionContext): LambdaWorkbenchApi {
@@ -37,6 +43,7 @@ export function activate(context: vscode.ExtensionContext): LambdaWorkbenchApi {
   const features = () => (loaded ??= loadFeatures(ctx, connections));
   registerCommands(ctx, features, connections);
   registerViews(ctx, features);
+  registerEditorProviders(ctx, features);
   ctx.config.checkAll();
   ctx.log.info(`Lambda Workbench ${ctx.version} activated in ${(performance.now() - started).toFixed(1)} ms.`);
   return {
@@ -47,6 +54,8 @@ export function activate(context: vscode.ExtensionContext): LambdaWorkbenchApi {
     connection: () => connections.current(),
     functionsTree: () => features().functionsTree,
     profilePickerMs: () => connections.lastPickerMs,
+    localFunctions: () => features().localFunctions.list(),
+    features,
   };
 }
 

@@ -88,6 +88,11 @@ export const SETTINGS = {
   awsEndpointUrl: urlSetting('aws.endpointUrl'),
   logsSource: enumSetting('logs.source', ['auto', 'liveTail', 'poll'] as const, 'auto'),
   logsMaxRecords: integerSetting('logs.maxRecords', 100_000, 1_000, 1_000_000),
+  codeLensEnabled: booleanSetting('codeLens.enabled', true),
+  bundleAwsSdk: booleanSetting('bundle.bundleAwsSdk', false),
+  deployS3Bucket: stringSetting('deploy.s3Bucket', 'an S3 bucket name, or empty', /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/),
+  deployPublishVersion: booleanSetting('deploy.publishVersion', false),
+  deployAlias: stringSetting('deploy.alias', 'an alias name such as live, or empty', /^(?!^[0-9]+$)[a-zA-Z0-9-_]{1,128}$/),
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;

@@ -1,15 +1,12 @@
 // The command table: one entry per contributed command, registered in one loop that wraps every
 // handler with the same error reporting.
-import { createHash } from 'node:crypto';
-import { basename, extname } from 'node:path';
 import * as vscode from 'vscode';
-import { bundleHandler, type BundleResult } from '../core/bundle/bundle';
-import { WorkbenchError } from '../core/errors';
 import type { ConnectionManager } from './connection';
 import type { Ctx } from './ctx';
 import type { Features } from './features';
 import type { InvokeArguments } from './invoker';
 import { reportFailure, runSsoLogin } from './failures';
+import { functionNameOf } from './local-actions';
 
 type CommandHandler = (...args: unknown[]) => unknown;
 
@@ -26,7 +23,7 @@ const COMMANDS: Record<string, { title: string; create: CommandFactory }> = {
     title: 'Open Settings',
     create: () => () => vscode.commands.executeCommand('workbench.action.openSettings', '@ext:lambda-workbench.lambda-workbench'),
   },
-  'lambdaWorkbench.bundleHandler': { title: 'Bundle Handler', create: (ctx) => (arg) => bundleCommand(ctx, arg) },
+  'lambdaWorkbench.bundleHandler': { title: 'Bundle Current Handler', create: (_ctx, f) => (arg) => f().deployer.bundle(arg) },
   'lambdaWorkbench.chooseProfile': { title: 'Choose AWS Profile', create: (_ctx, _f, c) => () => c.chooseProfile() },
   'lambdaWorkbench.chooseRegion': { title: 'Choose AWS Region', create: (_ctx, _f, c) => () => c.chooseRegion() },
   'lambdaWorkbench.refreshFunctions': {
@@ -69,7 +66,22 @@ const COMMANDS: Record<string, { title: string; create: CommandFactory }> = {
     create: (_ctx, f) => (args) => f().invoker.invokeRemote(invokeArguments(args)),
   },
   'lambdaWorkbench.invokeAgain': { title: 'Invoke Again', create: (_ctx, f) => () => f().invoker.invokeAgain() },
-  'lambdaWorkbench.deploy': notYetAvailable('Deploy Handler', 'Deploying a handler'),
+  'lambdaWorkbench.deploy': { title: 'Deploy Current Handler', create: (_ctx, f) => (arg) => f().deployer.deploy(arg) },
+  'lambdaWorkbench.deployHere': { title: 'Deploy Here', create: (_ctx, f) => (arg) => f().deployer.deployHere(arg) },
+  'lambdaWorkbench.toggleDeployOnSave': {
+    title: 'Toggle Deploy on Save',
+    create: (_ctx, f) => (arg) => f().deployer.toggleDeployOnSave(arg),
+  },
+  'lambdaWorkbench.debug': {
+    title: 'Debug Handler',
+    create: (_ctx, f) => (arg) => f().debugger.debugFunction(functionNameOf(arg)),
+  },
+  'lambdaWorkbench.openHandler': { title: 'Open Handler', create: (_ctx, f) => (arg) => f().localActions.openHandler(arg) },
+  'lambdaWorkbench.editFunctionSettings': {
+    title: 'Edit Function Settings',
+    create: (_ctx, f) => (arg) => f().localActions.editSettings(arg),
+  },
+  'lambdaWorkbench.refreshLocal': { title: 'Refresh Local Functions', create: (_ctx, f) => () => f().localFunctions.refresh() },
   'lambdaWorkbench.openLogs': { title: 'Open Logs', create: (_ctx, f) => (arg) => f().functionActions.openLogs(arg) },
 };
 
@@ -101,78 +113,4 @@ function invokeArguments(value: unknown): InvokeArguments {
     ...('event' in given ? { event: given['event'] } : {}),
     ...(typeof given['eventLabel'] === 'string' ? { eventLabel: given['eventLabel'] } : {}),
   };
-}
-
-/** A command whose feature has not been built yet says so plainly instead of pretending to work. */
-function notYetAvailable(title: string, feature: string): { title: string; create: CommandFactory } {
-  return {
-    title,
-    create: (ctx) => () => {
-      const message = `${feature} is not available yet in Lambda Workbench ${ctx.version}. It is planned; the README lists what works today.`;
-      ctx.log.info(`Lambda: ${title}: ${message}`);
-      void vscode.window.showInformationMessage(message);
-    },
-  };
-}
-
-const BUNDLE_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs']);
-
-async function bundleCommand(ctx: Ctx, arg: unknown): Promise<BundleResult> {
-  const document = await handlerDocument(arg);
-  const entry = document.uri.fsPath;
-  const folder = vscode.workspace.getWorkspaceFolder(document.uri)?.uri.fsPath;
-  const storage = ctx.extension.storageUri ?? ctx.extension.globalStorageUri;
-  // One output folder per source file, so two `handler.ts` in different folders never collide.
-  const key = createHash('sha256').update(entry).digest('hex').slice(0, 12);
-  const outDir = vscode.Uri.joinPath(storage, 'bundles', `${basename(entry, extname(entry))}-${key}`).fsPath;
-
-  const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Window, title: `Bundling ${basename(entry)}` },
-    () =>
-      bundleHandler({
-        entry,
-        outDir,
-        runtime: ctx.config.defaultNodeRuntime,
-        minify: ctx.config.bundleMinify,
-        sourcemap: ctx.config.bundleSourcemap,
-        ...(folder === undefined ? {} : { displayRoot: folder }),
-      }),
-  );
-  for (const warning of result.warnings) ctx.log.warn(`esbuild: ${warning}`);
-  const summary =
-    `Bundled ${basename(entry)} into ${formatBytes(result.bytes)} in ${Math.round(result.durationMs)} ms ` +
-    `with esbuild ${result.esbuildVersion}` +
-    (result.warnings.length > 0 ? ` (${result.warnings.length} warnings in the log).` : '.');
-  ctx.log.info(`${summary} Output: ${result.outFile}`);
-  void vscode.window.showInformationMessage(summary, 'Open Bundle').then(async (choice) => {
-    if (choice) await vscode.window.showTextDocument(vscode.Uri.file(result.outFile));
-  });
-  return result;
-}
-
-/** The file to bundle: the one the command was invoked on, else the active editor's. */
-async function handlerDocument(arg: unknown): Promise<vscode.TextDocument> {
-  const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
-  if (uri === undefined) {
-    throw new WorkbenchError(
-      'No handler file is open. Open a TypeScript or JavaScript handler, then run "Lambda: Bundle Handler" again.',
-    );
-  }
-  if (uri.scheme !== 'file' || !BUNDLE_EXTENSIONS.has(extname(uri.fsPath))) {
-    throw new WorkbenchError(
-      `${basename(uri.fsPath)} is not a TypeScript or JavaScript file on disk. Open a Node.js handler, then run "Lambda: Bundle Handler" again.`,
-    );
-  }
-  const document = await vscode.workspace.openTextDocument(uri);
-  // Bundle what the user sees, not a stale copy on disk.
-  if (document.isDirty && !(await document.save())) {
-    throw new WorkbenchError(`${basename(uri.fsPath)} could not be saved, so it was not bundled. Save it, then try again.`);
-  }
-  return document;
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(2)} MB`;
 }

@@ -63,6 +63,31 @@ export class Config implements vscode.Disposable {
     return this.read('logsMaxRecords');
   }
 
+  /** Whether handlers get "Invoke locally | Debug | Deploy" lenses. */
+  get codeLensEnabled(): boolean {
+    return this.read('codeLensEnabled');
+  }
+
+  /** Bundle the AWS SDK v3 into handlers instead of using the one the Node.js runtime ships. */
+  get bundleAwsSdk(): boolean {
+    return this.read('bundleAwsSdk');
+  }
+
+  /** Bucket deploy uploads packages over 50 MB through, or ''. */
+  get deployS3Bucket(): string {
+    return this.read('deployS3Bucket');
+  }
+
+  /** Publish a version after each deploy. */
+  get deployPublishVersion(): boolean {
+    return this.read('deployPublishVersion');
+  }
+
+  /** Alias moved to the published version after each deploy, or ''. */
+  get deployAlias(): string {
+    return this.read('deployAlias');
+  }
+
   /** Reads every setting once, so malformed values are reported without waiting for their first use. */
   checkAll(): void {
     for (const name of Object.keys(SETTINGS) as SettingName[]) this.read(name);

@@ -8,7 +8,12 @@ import { FunctionsTree } from './functions-tree';
 import { Invoker } from './invoker';
 import { LocalEmulator } from './local-emulator';
 import { LogPanels } from './log-panel';
+import { LambdaDebugger } from './debug';
+import { Deployer } from './deployer';
+import { HandlerCodeLens } from './handler-codelens';
+import { LocalActions } from './local-actions';
 import { LocalFunctions } from './local-functions';
+import { LocalTree } from './local-tree';
 import { RecentEvents } from './recent-events';
 import { ResultView } from './result-view';
 
@@ -21,6 +26,10 @@ export class Features {
   private functionsTreeValue: FunctionsTree | undefined;
   private functionActionsValue: FunctionActions | undefined;
   private logPanelsValue: LogPanels | undefined;
+  private localTreeValue: LocalTree | undefined;
+  private codeLensValue: HandlerCodeLens | undefined;
+  private debuggerValue: LambdaDebugger | undefined;
+  private deployerValue: Deployer | undefined;
 
   constructor(
     private readonly ctx: Ctx,
@@ -52,6 +61,32 @@ export class Features {
       new RecentEvents(this.ctx.extension.workspaceState),
     );
     return this.invokerValue;
+  }
+
+  get deployer(): Deployer {
+    this.deployerValue ??= this.ctx.extensionScope.add(new Deployer(this.ctx, this.localFunctions, this.localActions, this.aws));
+    return this.deployerValue;
+  }
+
+  get localActions(): LocalActions {
+    return new LocalActions(this.localFunctions);
+  }
+
+  get localTree(): LocalTree {
+    this.localTreeValue ??= this.ctx.extensionScope.add(new LocalTree(this.localFunctions));
+    return this.localTreeValue;
+  }
+
+  get codeLens(): HandlerCodeLens {
+    this.codeLensValue ??= this.ctx.extensionScope.add(new HandlerCodeLens(this.ctx, this.localFunctions));
+    return this.codeLensValue;
+  }
+
+  get debugger(): LambdaDebugger {
+    this.debuggerValue ??= this.ctx.extensionScope.add(
+      new LambdaDebugger(this.ctx, this.localFunctions, this.emulator, this.results, this.invoker),
+    );
+    return this.debuggerValue;
   }
 
   get localFunctions(): LocalFunctions {

@@ -57,7 +57,7 @@ export class Invoker {
     const functions = await this.functions.list();
     if (functions.length === 0) {
       throw new WorkbenchError(
-        "No functions were found in this workspace's SAM templates (template.yaml). Add a template that describes your function, then invoke again.",
+        'No Lambda handlers were found in this workspace: no SAM template, serverless.yml or exported handler function. Add one (type "lambda" in a TypeScript, JavaScript or Python file for a snippet), then invoke again.',
       );
     }
     const choice = await vscode.window.showQuickPick(
@@ -93,11 +93,13 @@ export class Invoker {
     const [fn, picked] = await Promise.all([found, picking]);
     if (fn === undefined) {
       throw new WorkbenchError(
-        `There is no local function "${name}" in this workspace's templates. Check the name, or refresh after editing the template.`,
+        `There is no local function "${name}" in this workspace. Check the name, or refresh the Local view after editing the template.`,
       );
     }
     if (picked === undefined) return undefined;
-    return this.run({ kind: 'local', functionName: fn.fn.config.name }, picked);
+    const ready = await this.functions.withRuntime(fn);
+    if (ready === undefined) return undefined;
+    return this.run({ kind: 'local', functionName: ready.fn.config.name }, picked);
   }
 
   async invokeRemote(args: InvokeArguments = {}): Promise<InvocationResult | undefined> {
@@ -135,6 +137,11 @@ export class Invoker {
       );
     }
     return this.run(this.last.target, this.last.picked);
+  }
+
+  /** The event picker for a local function, with its saved and recent events; for the debugger. */
+  chooseLocalEvent(functionName: string): Promise<PickedEvent | undefined> {
+    return this.chooseEvent({ kind: 'local', functionName }, {});
   }
 
   private async chooseEvent(

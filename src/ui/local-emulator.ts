@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import * as vscode from 'vscode';
+import type { DebugTarget } from '../core/emulator/debug';
 import { EmulatorProcess } from '../core/emulator/emulator-process';
 import { findExecutable } from '../core/emulator/launch';
 import type { FunctionConfig } from '../core/function-config';
@@ -70,6 +71,26 @@ export class LocalEmulator implements vscode.Disposable {
 
   private async start(functions: readonly FunctionConfig[], functionsKey: string) {
     await this.stop();
+    return { ...(await this.launch(functions)), functionsKey };
+  }
+
+  /**
+   * An emulator of its own for one debug session, with `debug.functionName`'s environment started
+   * under the debugger's port; the caller stops it when the session ends.
+   */
+  async launchForDebugging(
+    functions: readonly FunctionConfig[],
+    debug: DebugTarget,
+    pythonPath?: string,
+  ): Promise<{ process: EmulatorProcess; client: LambdaClient }> {
+    return this.launch(functions, debug, pythonPath);
+  }
+
+  private async launch(
+    functions: readonly FunctionConfig[],
+    debug?: DebugTarget,
+    pythonPath?: string,
+  ): Promise<{ process: EmulatorProcess; client: LambdaClient }> {
     const nodePath = findExecutable('node', process.env['PATH'] ?? '');
     this.ctx.log.info(`Starting the local emulator with ${functions.length} function(s).`);
     const profile = this.ctx.config.awsProfile;
@@ -79,6 +100,8 @@ export class LocalEmulator implements vscode.Disposable {
       nodePath: nodePath ?? process.execPath,
       ...(nodePath === undefined ? { nodeEnvironment: { ELECTRON_RUN_AS_NODE: '1' } } : {}),
       functions,
+      ...(debug === undefined ? {} : { debug }),
+      ...(pythonPath === undefined ? {} : { pythonPath }),
       ...(profile === '' ? {} : { profile }),
       onLog: (record) => {
         this.output.appendLine(`[${record.functionName}] ${record.message}`);
@@ -93,8 +116,10 @@ export class LocalEmulator implements vscode.Disposable {
     });
     const { LambdaClient: Client } = await import('@aws-sdk/client-lambda');
     const client = new Client({ endpoint: emulator.url, region: 'us-east-1', credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
-    this.ctx.log.info(`The local emulator serves on ${emulator.url}.`);
-    return { process: emulator, functionsKey, client };
+    this.ctx.log.info(
+      `The local emulator serves on ${emulator.url}${debug === undefined ? '' : ` for debugging ${debug.functionName}`}.`,
+    );
+    return { process: emulator, client };
   }
 
   private async stop(): Promise<void> {

@@ -1,31 +1,67 @@
-// The workspace's functions, from its SAM templates, until handler discovery lists handler code
-// as well. Read when first asked for and again after a template changes.
-import { relative } from 'node:path';
+// The workspace's functions: SAM templates, serverless.yml files and handler code, discovered in a
+// worker thread (see discovery-worker.ts) when first asked for and again after a relevant file
+// changes. Unreadable templates become diagnostics on their files; the other functions still list.
+import { join, relative } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import { readTemplate, type TemplateFunction } from '../core/discovery/sam';
+import type { DiscoveryReply, DiscoveryRequest } from '../discovery-worker';
+import { WorkbenchError } from '../core/errors';
+import {
+  readFunctionSettings,
+  updateFunctionSettings,
+  type FunctionSettings,
+  type FunctionSettingsPatch,
+} from '../core/discovery/function-settings';
+import type { DiscoveredFunction, DiscoveryProblem, HandlerLocation } from '../core/discovery/types';
+import { NODE_RUNTIMES, PYTHON_RUNTIMES, type Runtime } from '../core/runtimes';
 import type { Ctx } from './ctx';
 
 export interface LocalFunction {
-  readonly fn: TemplateFunction;
+  readonly fn: DiscoveredFunction;
+  readonly folder: vscode.WorkspaceFolder;
   /** Where it is described, relative to its workspace folder. */
   readonly source: string;
+  /** What the user chose for it in `.lambda/functions.json`. */
+  readonly settings: FunctionSettings;
 }
 
-const TEMPLATES = '**/template.{yaml,yml}';
-const EXCLUDED = '**/{node_modules,.aws-sam,cdk.out,.git}/**';
+/** Files whose change can change what discovery finds. */
+const WATCHED = '**/*.{yaml,yml,ts,mts,cts,js,mjs,cjs,py,json}';
+/** Folders discovery skips, so a change inside them (an npm install, a build) triggers nothing. */
+const IGNORED_SEGMENT =
+  /[\\/](node_modules|\.git|\.aws-sam|cdk\.out|dist|build|out|coverage|\.serverless|\.esbuild|\.venv|venv|__pycache__)[\\/]/;
+const RESCAN_DELAY_MS = 400;
+const WORKER_TIMEOUT_MS = 60_000;
 
 export class LocalFunctions implements vscode.Disposable {
   private cached: Promise<LocalFunction[]> | undefined;
-  private readonly watcher: vscode.FileSystemWatcher;
+  private readonly disposables: { dispose(): unknown }[] = [];
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires after a change on disk made the next listing differ (or possibly differ). */
+  readonly onDidChange = this.changed.event;
+  private readonly diagnostics = vscode.languages.createDiagnosticCollection('lambdaWorkbench.discovery');
+  private readonly worker: DiscoveryWorker;
+  private rescan: NodeJS.Timeout | undefined;
+  /** How long the last full discovery took, for the log and the benchmark. */
+  lastScanMs: number | undefined;
 
   constructor(private readonly ctx: Ctx) {
-    this.watcher = vscode.workspace.createFileSystemWatcher(TEMPLATES);
-    const forget = () => {
-      this.cached = undefined;
+    this.worker = new DiscoveryWorker(vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist', 'discovery-worker.js').fsPath);
+    const watcher = vscode.workspace.createFileSystemWatcher(WATCHED);
+    const onFile = (uri: vscode.Uri) => {
+      if (IGNORED_SEGMENT.test(uri.fsPath) && !uri.fsPath.endsWith('functions.json')) return;
+      this.scheduleRescan();
     };
-    this.watcher.onDidChange(forget);
-    this.watcher.onDidCreate(forget);
-    this.watcher.onDidDelete(forget);
+    watcher.onDidChange(onFile);
+    watcher.onDidCreate(onFile);
+    watcher.onDidDelete(onFile);
+    this.disposables.push(
+      watcher,
+      this.worker,
+      this.changed,
+      this.diagnostics,
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.scheduleRescan()),
+    );
   }
 
   list(): Promise<LocalFunction[]> {
@@ -33,29 +69,199 @@ export class LocalFunctions implements vscode.Disposable {
     return this.cached;
   }
 
+  /** The function of that name (or template logical id). */
   async find(name: string): Promise<LocalFunction | undefined> {
-    return (await this.list()).find((f) => f.fn.config.name === name || f.fn.logicalId === name);
+    const functions = await this.list();
+    return functions.find((f) => f.fn.config.name === name) ?? functions.find((f) => f.fn.config.logicalId === name);
+  }
+
+  async findById(id: string): Promise<LocalFunction | undefined> {
+    return (await this.list()).find((f) => f.fn.id === id);
+  }
+
+  /** The functions whose handler is in `file`. */
+  async inFile(file: string): Promise<LocalFunction[]> {
+    return (await this.list()).filter((f) => f.fn.handlerCode?.file === file);
+  }
+
+  /** The handlers written in one document, as it is now (saved or not). */
+  async handlersIn(document: vscode.TextDocument): Promise<HandlerLocation[]> {
+    return this.worker.handlers(document.uri.fsPath, document.getText());
+  }
+
+  /** Forgets what was found, so the next listing discovers again; listeners hear of it at once. */
+  refresh(): void {
+    this.cached = undefined;
+    this.changed.fire();
+  }
+
+  /**
+   * The function with a known runtime: one whose runtime nothing named is asked for once, and the
+   * answer is remembered in `.lambda/functions.json`. Undefined when the user cancels.
+   */
+  async withRuntime(local: LocalFunction): Promise<LocalFunction | undefined> {
+    if (local.fn.runtimeKnown) return local;
+    const python = local.fn.handlerCode?.language === 'python' || local.fn.config.runtime.startsWith('python');
+    const runtimes: readonly Runtime[] = python ? PYTHON_RUNTIMES : NODE_RUNTIMES;
+    const choice = await vscode.window.showQuickPick(
+      runtimes.map((runtime) => ({ label: runtime })),
+      {
+        title: `Runtime of ${local.fn.config.name}`,
+        placeHolder: `${local.source} does not say which runtime ${local.fn.config.name} uses; the choice is remembered in .lambda/functions.json`,
+      },
+    );
+    if (choice === undefined) return undefined;
+    await this.remember(local, { runtime: choice.label });
+    return (await this.findById(local.fn.id)) ?? local;
+  }
+
+  /** Saves choices about a function in its folder's `.lambda/functions.json` and discovers again. */
+  async remember(local: LocalFunction, patch: FunctionSettingsPatch): Promise<void> {
+    await updateFunctionSettings(local.folder.uri.fsPath, local.fn.id, patch);
+    this.refresh();
   }
 
   dispose(): void {
-    this.watcher.dispose();
+    clearTimeout(this.rescan);
+    for (const item of this.disposables.splice(0)) item.dispose();
+  }
+
+  private scheduleRescan(): void {
+    clearTimeout(this.rescan);
+    this.rescan = setTimeout(() => this.refresh(), RESCAN_DELAY_MS);
   }
 
   private async read(): Promise<LocalFunction[]> {
-    const files = await vscode.workspace.findFiles(TEMPLATES, EXCLUDED, 50);
+    const started = performance.now();
+    const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
     const functions: LocalFunction[] = [];
-    for (const file of files) {
-      const folder = vscode.workspace.getWorkspaceFolder(file)?.uri.fsPath;
-      try {
-        for (const fn of readTemplate(file.fsPath)) {
-          functions.push({ fn, source: folder === undefined ? file.fsPath : relative(folder, file.fsPath) });
-          for (const warning of fn.warnings) this.ctx.log.warn(`${file.fsPath}: ${warning}`);
-        }
-      } catch (error) {
-        // One broken template must not hide the functions of the others.
-        this.ctx.log.warn(`Skipped ${file.fsPath}: ${error instanceof Error ? error.message : String(error)}`);
+    const problems: DiscoveryProblem[] = [];
+    const storage = this.ctx.extension.storageUri?.fsPath;
+    for (const folder of folders) {
+      const root = folder.uri.fsPath;
+      const settings = readFunctionSettings(root);
+      if (settings.problem !== undefined) problems.push(settings.problem);
+      const found = await this.worker.workspace(root, {
+        defaultNodeRuntime: this.ctx.config.defaultNodeRuntime,
+        overrides: settings.functions,
+        // What earlier sessions parsed, by file size and time: a restart parses only changed files.
+        ...(storage === undefined ? {} : { cacheFile: join(storage, `discovery-${folder.index}.json`) }),
+      });
+      problems.push(...found.problems);
+      for (const discovered of found.functions) {
+        const chosen = settings.functions[discovered.id] ?? {};
+        // The deployed function chosen once (deploy, "Invoke remotely") wins over the template's name.
+        const fn = chosen.remoteFunction === undefined ? discovered : { ...discovered, remoteName: chosen.remoteFunction };
+        functions.push({ fn, folder, source: relative(root, fn.sourceFile), settings: chosen });
+        for (const warning of fn.warnings) this.ctx.log.warn(`${relative(root, fn.sourceFile)}: ${warning}`);
       }
     }
-    return functions.sort((a, b) => a.fn.config.name.localeCompare(b.fn.config.name));
+    this.showProblems(problems);
+    this.lastScanMs = performance.now() - started;
+    this.ctx.log.info(`Found ${functions.length} local function(s) in ${this.lastScanMs.toFixed(0)} ms.`);
+    void vscode.commands.executeCommand('setContext', 'lambdaWorkbench.discoveryReady', true);
+    return uniqueAcrossFolders(functions);
+  }
+
+  private showProblems(problems: readonly DiscoveryProblem[]): void {
+    this.diagnostics.clear();
+    const byFile = new Map<string, vscode.Diagnostic[]>();
+    for (const problem of problems) {
+      const line = Math.max(0, problem.line - 1);
+      const diagnostic = new vscode.Diagnostic(
+        new vscode.Range(line, problem.column, line, Number.MAX_SAFE_INTEGER),
+        problem.message,
+        vscode.DiagnosticSeverity.Error,
+      );
+      diagnostic.source = 'Lambda Workbench';
+      byFile.set(problem.file, [...(byFile.get(problem.file) ?? []), diagnostic]);
+      this.ctx.log.warn(`${problem.file}:${problem.line}: ${problem.message}`);
+    }
+    for (const [file, diagnostics] of byFile) this.diagnostics.set(vscode.Uri.file(file), diagnostics);
   }
 }
+
+/** Names are unique within a folder; a name repeated in a second folder gets that folder's name. */
+function uniqueAcrossFolders(functions: LocalFunction[]): LocalFunction[] {
+  const seen = new Set<string>();
+  return functions.map((local) => {
+    let name = local.fn.config.name;
+    if (seen.has(name)) name = `${name}-${local.folder.name.replace(/[^A-Za-z0-9_-]/g, '')}`;
+    seen.add(name);
+    return name === local.fn.config.name ? local : { ...local, fn: { ...local.fn, config: { ...local.fn.config, name } } };
+  });
+}
+
+/** The discovery worker thread, started on first use and again after it dies. */
+class DiscoveryWorker implements vscode.Disposable {
+  private worker: Worker | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (reply: DiscoveryReply) => void; reject: (error: Error) => void }>();
+
+  constructor(private readonly script: string) {}
+
+  async workspace(root: string, options: Extract<DiscoveryRequest, { kind: 'workspace' }>['options']) {
+    const reply = await this.request({ kind: 'workspace', root, options });
+    if ('workspace' in reply) return reply.workspace;
+    throw new WorkbenchError('The discovery worker gave no result.');
+  }
+
+  async handlers(file: string, text: string): Promise<HandlerLocation[]> {
+    const reply = await this.request({ kind: 'text', file, text });
+    return 'handlers' in reply ? reply.handlers : [];
+  }
+
+  dispose(): void {
+    void this.worker?.terminate();
+    this.worker = undefined;
+    for (const waiting of this.pending.values()) waiting.reject(new WorkbenchError('Discovery stopped.'));
+    this.pending.clear();
+  }
+
+  private request(body: DistributiveOmit<DiscoveryRequest, 'id'>): Promise<DiscoveryReply> {
+    const id = this.nextId++;
+    const worker = this.start();
+    return new Promise<DiscoveryReply>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new WorkbenchError('Handler discovery took over a minute and was stopped. Try "Refresh" in the Local view.'));
+      }, WORKER_TIMEOUT_MS);
+      this.pending.set(id, {
+        resolve: (reply) => {
+          clearTimeout(timer);
+          if ('error' in reply) reject(new WorkbenchError(`Handler discovery failed: ${reply.error}`));
+          else resolve(reply);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      });
+      worker.postMessage({ ...body, id });
+    });
+  }
+
+  private start(): Worker {
+    if (this.worker !== undefined) return this.worker;
+    const worker = new Worker(this.script);
+    worker.on('message', (reply: DiscoveryReply) => {
+      const waiting = this.pending.get(reply.id);
+      this.pending.delete(reply.id);
+      waiting?.resolve(reply);
+    });
+    const fail = (error: Error) => {
+      if (this.worker === worker) this.worker = undefined;
+      for (const waiting of this.pending.values())
+        waiting.reject(new WorkbenchError(`Handler discovery stopped: ${error.message}`));
+      this.pending.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`the worker exited with code ${code}`)));
+    // An idle worker must not keep the extension host alive.
+    worker.unref();
+    this.worker = worker;
+    return worker;
+  }
+}
+
+type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;

@@ -1,59 +1,57 @@
-// The two views of the Lambda container. The Functions view is registered at activation with a
-// small stand-in that loads the real tree (in the features bundle) when the view first asks for
-// rows; the Local view holds no rows until handler discovery fills it, so its welcome content
-// says what to do next.
+// The two views of the Lambda container, registered at activation with small stand-ins that load
+// the real trees (in the features bundle) when a view first asks for rows.
 import * as vscode from 'vscode';
 import type { Ctx } from './ctx';
 import type { Features } from './features';
 import type { FunctionsNode } from './functions-tree';
+import type { LocalNode } from './local-tree';
 
-class EmptyTree implements vscode.TreeDataProvider<never> {
-  getTreeItem(element: never): vscode.TreeItem {
-    return element;
-  }
-
-  getChildren(): never[] {
-    return [];
-  }
-}
-
-/** Forwards to the features' FunctionsTree, built on first use. */
-class LazyFunctionsTree implements vscode.TreeDataProvider<FunctionsNode> {
-  private readonly changed = new vscode.EventEmitter<FunctionsNode | undefined>();
+/**
+ * Forwards to a tree built on first use in the features bundle, so registering a view at
+ * activation loads nothing.
+ */
+class LazyTree<N> implements vscode.TreeDataProvider<N> {
+  private readonly changed = new vscode.EventEmitter<N | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private connected = false;
+  private loaded: LoadedTree<N> | undefined;
   /** Set right after the view is created from this provider. */
-  view: vscode.TreeView<FunctionsNode> | undefined;
+  view: vscode.TreeView<N> | undefined;
 
-  constructor(private readonly features: () => Features) {}
+  constructor(private readonly load: () => LoadedTree<N>) {}
 
-  private tree() {
-    const tree = this.features().functionsTree;
-    if (!this.connected) {
-      this.connected = true;
-      tree.onDidChangeTreeData((node) => this.changed.fire(node));
-      if (this.view !== undefined) tree.attach(this.view);
+  private tree(): LoadedTree<N> {
+    if (this.loaded === undefined) {
+      const tree = this.load();
+      this.loaded = tree;
+      tree.onDidChangeTreeData?.((node) => this.changed.fire(Array.isArray(node) ? undefined : (node ?? undefined)));
+      if (this.view !== undefined) tree.attach?.(this.view);
     }
-    return tree;
+    return this.loaded;
   }
 
-  getTreeItem(node: FunctionsNode): vscode.TreeItem {
+  getTreeItem(node: N): vscode.TreeItem | Thenable<vscode.TreeItem> {
     return this.tree().getTreeItem(node);
   }
 
-  getChildren(node?: FunctionsNode): Promise<FunctionsNode[]> {
+  getChildren(node?: N): vscode.ProviderResult<N[]> {
     return this.tree().getChildren(node);
   }
 
-  resolveTreeItem(item: vscode.TreeItem, node: FunctionsNode): vscode.TreeItem {
-    return this.tree().resolveTreeItem(item, node);
+  resolveTreeItem(item: vscode.TreeItem, node: N, token: vscode.CancellationToken): vscode.ProviderResult<vscode.TreeItem> {
+    const tree = this.tree();
+    return tree.resolveTreeItem === undefined ? item : tree.resolveTreeItem(item, node, token);
   }
 }
 
+type LoadedTree<N> = vscode.TreeDataProvider<N> & { attach?(view: vscode.TreeView<N>): void };
+
 export function registerViews(ctx: Ctx, features: () => Features): void {
-  const provider = new LazyFunctionsTree(features);
-  provider.view = ctx.extensionScope.add(
-    vscode.window.createTreeView('lambdaWorkbench.functions', { treeDataProvider: provider, showCollapseAll: true }),
+  const functions = new LazyTree<FunctionsNode>(() => features().functionsTree);
+  functions.view = ctx.extensionScope.add(
+    vscode.window.createTreeView('lambdaWorkbench.functions', { treeDataProvider: functions, showCollapseAll: true }),
   );
-  ctx.extensionScope.add(vscode.window.registerTreeDataProvider('lambdaWorkbench.local', new EmptyTree()));
+  const local = new LazyTree<LocalNode>(() => features().localTree);
+  local.view = ctx.extensionScope.add(
+    vscode.window.createTreeView('lambdaWorkbench.local', { treeDataProvider: local, showCollapseAll: true }),
+  );
 }

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { LambdaWorkbenchApi } from '../../src/extension';
 
@@ -57,33 +59,42 @@ describe('settings', () => {
   });
 });
 
-describe('Lambda: Bundle Handler', () => {
+describe('Lambda: Bundle Current Handler', () => {
   const file = (name: string) => {
     const folder = vscode.workspace.workspaceFolders?.[0];
     assert.ok(folder, 'the test workspace is open');
     return vscode.Uri.joinPath(folder.uri, 'src', name);
   };
 
-  it('bundles the handler with the esbuild shipped in the extension', async () => {
-    const result = await vscode.commands.executeCommand<{ outFile: string; bytes: number; esbuildVersion: string }>(
-      'lambdaWorkbench.bundleHandler',
-      file('handler.ts'),
-    );
-    assert.ok(result, 'the command returns the bundle result');
-    assert.ok(existsSync(result.outFile));
-    assert.match(readFileSync(result.outFile, 'utf8'), /hello, /);
-    assert.match(result.esbuildVersion, /^\d+\.\d+\.\d+$/);
+  it('writes the deployment package of the function whose handler the file holds', async () => {
+    const result = await vscode.commands.executeCommand<{
+      zipPath: string;
+      bytes: number;
+      codeSha256: string;
+      files: string[];
+      bundle?: { esbuildVersion: string };
+    }>('lambdaWorkbench.bundleHandler', file('handler.ts'));
+    assert.ok(result, 'the command returns the package');
+    assert.ok(result.zipPath.endsWith(join('.lambda', 'build', 'HelloFunction.zip')), result.zipPath);
+    const zip = readFileSync(result.zipPath);
+    assert.equal(zip.length, result.bytes);
+    assert.equal(createHash('sha256').update(zip).digest('base64'), result.codeSha256);
+    assert.ok(result.files.includes('handler.js'), result.files.join(', '));
+    assert.match(result.bundle?.esbuildVersion ?? '', /^\d+\.\d+\.\d+$/);
   });
 
-  it('bundles the active editor when invoked from the palette', async () => {
+  it("bundles the active editor's function when invoked from the palette", async () => {
     await vscode.window.showTextDocument(file('handler.ts'));
-    const result = await vscode.commands.executeCommand<{ outFile: string } | undefined>('lambdaWorkbench.bundleHandler');
-    assert.ok(result?.outFile.endsWith('handler.js'));
+    const result = await vscode.commands.executeCommand<{ zipPath: string } | undefined>('lambdaWorkbench.bundleHandler');
+    assert.ok(result?.zipPath.endsWith('HelloFunction.zip'));
   });
 
-  it('reports a syntax error instead of throwing into the extension host, and logs it', async () => {
+  it('reports a syntax error in the Problems panel and the log instead of throwing into the extension host', async () => {
     const result: unknown = await vscode.commands.executeCommand('lambdaWorkbench.bundleHandler', file('broken.ts'));
     assert.equal(result, undefined);
+    const problems = vscode.languages.getDiagnostics(file('broken.ts')).filter((d) => d.source === 'esbuild');
+    assert.equal(problems.length, 1, JSON.stringify(problems));
+    assert.equal(problems[0]?.range.start.line, 3, "esbuild's error is on line 4");
     const { logUri } = await extension().activate();
     const logFile = vscode.Uri.joinPath(logUri, 'Lambda Workbench.log').fsPath;
     // The log channel flushes to its file asynchronously.
@@ -94,7 +105,7 @@ describe('Lambda: Bundle Handler', () => {
     }
     assert.match(
       text,
-      /\[error\] Lambda: Bundle Handler failed\.\nBundleError: Bundling broken\.ts failed: src\/broken\.ts:4:\d+: /,
+      /\[error\] Lambda: Bundle Current Handler failed\.\nBundleError: Bundling broken\.ts failed: src\/broken\.ts:4:\d+: /,
     );
   });
 });

@@ -2,12 +2,14 @@
 // one function, `bundle` a handler. Runs dist/cli.js, the artifact users run.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import type { Readable } from 'node:stream';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { readZip } from '../../src/core/zip/read-zip';
 import { isAlive, sleep } from './emulator-harness';
 
 const root = resolve(__dirname, '../..');
@@ -206,6 +208,35 @@ describe('lambda-workbench bundle', () => {
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, new RegExp(`^${join(out, 'handler.js')}\\t\\d+ bytes\\t\\d+ ms\\n$`));
     assert.match(readFileSync(join(out, 'handler.js'), 'utf8'), /toUpperCase/);
+  });
+
+  test("a template's function into a .zip: the deployment package, its size and CodeSha256", () => {
+    const out = join(scratch, 'packages', 'ts.zip');
+    const result = runCli(['bundle', 'TsFunction', '--template', template, '--out', out]);
+    assert.equal(result.code, 0, result.stderr);
+    const zip = readFileSync(out);
+    const sha = createHash('sha256').update(zip).digest('base64');
+    assert.equal(
+      result.stdout,
+      `${out}\t${zip.length} bytes\tCodeSha256 ${sha}\t${/\t(\d+) ms\n$/.exec(result.stdout)?.[1] ?? ''} ms\n`,
+    );
+    assert.match(result.stderr, /Largest parts of the bundle:\n +\d+ +handler\.ts\n/);
+    assert.deepEqual(
+      readZip(zip).map((entry) => entry.path),
+      ['handler.js', 'handler.js.map'],
+    );
+  });
+
+  test('a handler that does not compile is located; a handler file that does not exist is named', () => {
+    const broken = runCli(['bundle', join(root, 'test/fixtures/bundle/broken.ts'), '--out', join(scratch, 'broken.zip')]);
+    assert.equal(broken.code, 1);
+    assert.match(broken.stderr, /Bundling broken\.ts failed: .*broken\.ts:4:\d+: /);
+    const missing = runCli(['bundle', 'src/nope.ts']);
+    assert.equal(missing.code, 2);
+    assert.match(
+      missing.stderr,
+      /The handler file src\/nope\.ts does not exist\. Check the path, or name a function of the template instead\./,
+    );
   });
 
   test('a runtime that is not Node.js is a usage error', () => {

@@ -651,6 +651,7 @@ const LAMBDA_PATH = /^\/\d{4}-\d{2}-\d{2}\//;
 const LIST_FUNCTIONS = /^\/2015-03-31\/functions\/?$/;
 const ONE_FUNCTION = /^\/2015-03-31\/functions\/([^/]+)\/?$/;
 const FUNCTION_CODE = /^\/2015-03-31\/functions\/([^/]+)\/code\/?$/;
+const FUNCTION_CONFIGURATION = /^\/2015-03-31\/functions\/([^/]+)\/configuration\/?$/;
 const CODE_DOWNLOAD = /^\/code\/([^/]+)\.zip$/;
 // moto 5.2.5 answers GetFunction with this made-up S3 host, which holds nothing (not even in moto's S3).
 const MOTO_CODE_LOCATION = /^https:\/\/awslambda-[^/]+-tasks\.s3\./;
@@ -671,6 +672,12 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'co
  * @property {number} port
  * @property {number} requests how many requests arrived so far, throttled ones and code downloads included
  * @property {ProxiedRequest[]} log every request so far, oldest first; `status` is 0 until it is answered
+ * @property {(count: number) => void} conflict answer the next `count` UpdateFunctionCode requests with
+ *   409 ResourceConflictException, as Lambda does while another update of the function is in progress
+ * @property {(failure?: { reason: string, reasonCode: string }) => void} failUpdates from now on, a
+ *   function whose code is updated reports `LastUpdateStatus: Failed` with this reason in GetFunction and
+ *   GetFunctionConfiguration, as Lambda does when it cannot apply an update (moto's are always
+ *   Successful); called without a failure, updates succeed again and every function reports Successful
  * @property {(count: number) => void} throttle answer the next `count` Lambda API requests with
  *   429 TooManyRequestsException (replacing any count still pending; 0 stops throttling)
  * @property {() => Promise<void>} stop closes the server and every connection
@@ -696,6 +703,11 @@ export async function startMotoGaps(motoUrl) {
   /** @type {ProxiedRequest[]} */
   const log = [];
   let throttled = 0;
+  let conflicts = 0;
+  /** @type {{ reason: string, reasonCode: string } | undefined} */
+  let updateFailure;
+  /** @type {Map<string, { reason: string, reasonCode: string }>} functions whose last update "failed", by name */
+  const failedUpdates = new Map();
   /** @type {Map<string, Buffer>} zip bytes by CodeSha256 (base64, as Lambda reports it) */
   const codeBySha = new Map();
   /** @type {Map<string, string>} each function's $LATEST CodeSha256, for a download URL naming only the function */
@@ -839,12 +851,42 @@ export async function startMotoGaps(motoUrl) {
     const body = JSON.parse(text);
     const name = body.Configuration?.FunctionName;
     const sha = body.Configuration?.CodeSha256;
+    if (body.Configuration) withUpdateStatus(body.Configuration);
     const location = body.Code?.Location;
     // Only Zip functions whose code moto "stored" at its made-up address; ECR images keep their ImageUri.
     if (typeof name === 'string' && typeof sha === 'string' && (location === undefined || MOTO_CODE_LOCATION.test(location))) {
       body.Code = { RepositoryType: 'S3', Location: locationOf(name, sha) };
     }
     send(res, 200, responseHeaders(up, true), JSON.stringify(body));
+  };
+
+  /**
+   * A function's configuration with the LastUpdateStatus failUpdates() decided for it.
+   * @param {{ FunctionName?: string, LastUpdateStatus?: string, LastUpdateStatusReason?: string, LastUpdateStatusReasonCode?: string }} config
+   */
+  const withUpdateStatus = (config) => {
+    const failure = config.FunctionName === undefined ? undefined : failedUpdates.get(config.FunctionName);
+    if (failure === undefined) return config;
+    config.LastUpdateStatus = 'Failed';
+    config.LastUpdateStatusReason = failure.reason;
+    config.LastUpdateStatusReasonCode = failure.reasonCode;
+    return config;
+  };
+
+  /**
+   * GetFunctionConfiguration, with the LastUpdateStatus failUpdates() decided.
+   * @param {import('node:http').IncomingMessage} req
+   * @param {import('node:http').ServerResponse} res
+   * @param {URL} url
+   */
+  const getConfiguration = async (req, res, url) => {
+    const up = await forward(req, Buffer.alloc(0), url.pathname + url.search);
+    const text = (await readAll(up)).toString('utf8');
+    if (up.statusCode !== 200) {
+      send(res, up.statusCode ?? 502, responseHeaders(up, true), text);
+      return;
+    }
+    send(res, 200, responseHeaders(up, true), JSON.stringify(withUpdateStatus(JSON.parse(text))));
   };
 
   /**
@@ -863,11 +905,22 @@ export async function startMotoGaps(motoUrl) {
       // Not JSON: moto will say so.
     }
     const zipFile = input.Code?.ZipFile ?? input.ZipFile;
+    const updating = req.method === 'PUT';
+    if (updating && conflicts > 0) {
+      conflicts--;
+      const name = decodeURIComponent(FUNCTION_CODE.exec(url.pathname)?.[1] ?? '');
+      return lambdaError(res, 409, 'ResourceConflictException', {
+        Type: 'User',
+        message: `The operation cannot be performed at this time. An update is in progress for resource: arn:aws:lambda:us-east-1:${ACCOUNT}:function:${name}`,
+      });
+    }
     const up = await forward(req, body, url.pathname + url.search);
     const text = await readAll(up);
     const ok = (up.statusCode ?? 500) < 300;
     if (ok && !input.DryRun) {
       const config = JSON.parse(text.toString('utf8'));
+      if (updating && updateFailure) failedUpdates.set(config.FunctionName, updateFailure);
+      else failedUpdates.delete(config.FunctionName);
       if (typeof zipFile === 'string') {
         const bytes = Buffer.from(zipFile, 'base64');
         const sha = createHash('sha256').update(bytes).digest('base64');
@@ -929,6 +982,7 @@ export async function startMotoGaps(motoUrl) {
       const body = await readAll(req);
       if (req.method === 'GET' && LIST_FUNCTIONS.test(url.pathname)) return listFunctions(req, res, url);
       if (req.method === 'GET' && ONE_FUNCTION.test(url.pathname)) return getFunction(req, res, url);
+      if (req.method === 'GET' && FUNCTION_CONFIGURATION.test(url.pathname)) return getConfiguration(req, res, url);
       if (
         (req.method === 'POST' && LIST_FUNCTIONS.test(url.pathname)) ||
         (req.method === 'PUT' && FUNCTION_CODE.test(url.pathname))
@@ -962,6 +1016,13 @@ export async function startMotoGaps(motoUrl) {
     log,
     throttle(count) {
       throttled = Math.max(0, Math.floor(count));
+    },
+    conflict(count) {
+      conflicts = Math.max(0, Math.floor(count));
+    },
+    failUpdates(failure) {
+      updateFailure = failure;
+      if (failure === undefined) failedUpdates.clear();
     },
     stop: () =>
       new Promise((resolve) => {

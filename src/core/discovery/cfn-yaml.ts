@@ -1,6 +1,6 @@
 // CloudFormation's YAML: the short-form tags (!Ref, !Sub, !GetAtt...) read as the long forms
 // ({"Ref": ...}, {"Fn::Sub": ...}), so the rest of the code sees one shape. JSON templates parse too.
-import { parse, type Tags } from 'yaml';
+import { isMap, isScalar, LineCounter, parse, parseDocument, type Tags } from 'yaml';
 import { WorkbenchError } from '../errors';
 
 const FUNCTIONS = [
@@ -49,4 +49,54 @@ export function parseYamlTemplate(text: string, path: string): unknown {
     const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new WorkbenchError(`${path} is not valid YAML: ${detail}. Fix the template and try again.`, { cause: error });
   }
+}
+
+/** A parsed YAML file that can say where its keys are written. */
+export interface LocatedYaml {
+  readonly value: unknown;
+  /** The 1-based line of the key at the end of a path of map keys, such as `['Resources', 'Hello']`. */
+  lineOf(keys: readonly string[]): number | undefined;
+}
+
+/** Where a YAML file first goes wrong: 1-based line, 0-based column, and what is wrong. */
+export interface YamlSyntaxError {
+  readonly line: number;
+  readonly column: number;
+  readonly message: string;
+}
+
+/**
+ * Like parseYamlTemplate, but errors are located rather than thrown, so discovery can put a
+ * diagnostic on the line and go on with the other files.
+ */
+export function parseLocatedYaml(text: string): { ok: true; yaml: LocatedYaml } | { ok: false; error: YamlSyntaxError } {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { customTags: CLOUDFORMATION_TAGS, uniqueKeys: false, lineCounter });
+  const [error] = document.errors;
+  if (error !== undefined) {
+    const position = error.linePos?.[0] ?? { line: 1, col: 1 };
+    // The message repeats the position and quotes the source after a blank line; the diagnostic has both.
+    const message = (error.message.split('\n')[0] ?? error.message).replace(/ at line \d+, column \d+:?$/, '');
+    return { ok: false, error: { line: position.line, column: Math.max(0, position.col - 1), message } };
+  }
+  let value: unknown;
+  try {
+    value = document.toJS({ maxAliasCount: 1000 }) as unknown;
+  } catch (thrown) {
+    return { ok: false, error: { line: 1, column: 0, message: thrown instanceof Error ? thrown.message : String(thrown) } };
+  }
+  const lineOf = (keys: readonly string[]): number | undefined => {
+    let node: unknown = document.contents;
+    let line: number | undefined;
+    for (const key of keys) {
+      if (!isMap(node)) return undefined;
+      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === key);
+      const offset = isScalar(pair?.key) ? pair.key.range?.[0] : undefined;
+      if (pair === undefined || offset === undefined) return undefined;
+      line = lineCounter.linePos(offset).line;
+      node = pair.value;
+    }
+    return line;
+  };
+  return { ok: true, yaml: { value, lineOf } };
 }

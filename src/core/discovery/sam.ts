@@ -7,6 +7,7 @@ import { WorkbenchError } from '../errors';
 import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS, type FunctionConfig } from '../function-config';
 import { isRuntime } from '../runtimes';
 import { parseYamlTemplate } from './cfn-yaml';
+import { samEventLabel } from './trigger-labels';
 
 /** A function of a template: its configuration, and where it came from. */
 export interface TemplateFunction {
@@ -17,6 +18,13 @@ export interface TemplateFunction {
   readonly templatePath: string;
   /** SAM's esbuild build settings (Metadata.BuildMethod: esbuild), when present. */
   readonly esbuild?: { readonly entryPoints: readonly string[] };
+  /**
+   * Set when the template names no runtime Lambda Workbench runs: `config.runtime` is then a
+   * placeholder (`provided.al2023`) that discovery may replace by what the handler's code says.
+   */
+  readonly runtimeUnknown?: true;
+  /** Its SAM events as short labels, such as `Api GET /hello`. */
+  readonly events?: readonly string[];
   /** Values that could not be resolved locally, as sentences. */
   readonly warnings: readonly string[];
 }
@@ -44,7 +52,12 @@ export function readTemplate(path: string, options: TemplateOptions = {}): Templ
 }
 
 export function parseTemplate(text: string, path: string, options: TemplateOptions = {}): TemplateFunction[] {
-  const template = asObject(parseYamlTemplate(text, path) as Json);
+  return templateFunctions(parseYamlTemplate(text, path), path, options);
+}
+
+/** The functions of a template already parsed from YAML (by parseYamlTemplate or parseLocatedYaml). */
+export function templateFunctions(parsed: unknown, path: string, options: TemplateOptions = {}): TemplateFunction[] {
+  const template = asObject(parsed as Json);
   if (template === undefined) throw new WorkbenchError(`${path} is not a CloudFormation template: it is not a map.`);
   const resources = asObject(template['Resources']) ?? {};
   const globals = asObject(asObject(template['Globals'])?.['Function']) ?? {};
@@ -60,6 +73,30 @@ export function parseTemplate(text: string, path: string, options: TemplateOptio
     if (fn !== undefined) functions.push(fn);
   }
   return functions;
+}
+
+/**
+ * The child templates a template nests from local files: `AWS::Serverless::Application` with a
+ * `Location` path and `AWS::CloudFormation::Stack` with a `TemplateURL` path, as absolute paths.
+ * Applications from the Serverless Application Repository and templates at URLs are not local.
+ */
+export function nestedTemplatePaths(parsed: unknown, path: string): { logicalId: string; path: string }[] {
+  const resources = asObject(asObject(parsed as Json)?.['Resources']) ?? {};
+  const nested: { logicalId: string; path: string }[] = [];
+  for (const [logicalId, resource] of Object.entries(resources)) {
+    const body = asObject(resource);
+    const properties = asObject(body?.['Properties']);
+    const location =
+      body?.['Type'] === 'AWS::Serverless::Application'
+        ? properties?.['Location']
+        : body?.['Type'] === 'AWS::CloudFormation::Stack'
+          ? properties?.['TemplateURL']
+          : undefined;
+    if (typeof location === 'string' && !/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {
+      nested.push({ logicalId, path: resolve(dirname(path), location) });
+    }
+  }
+  return nested;
 }
 
 function readFunction(
@@ -78,7 +115,11 @@ function readFunction(
   const handler = value('Handler');
   const codeUri = type === 'AWS::Serverless::Function' ? value('CodeUri') : value('Code');
   const functionName = value('FunctionName');
-  if (typeof runtime !== 'string' || !isRuntime(runtime)) {
+  if (runtime === undefined) {
+    warnings.push(
+      `${logicalId}: the template names no Runtime, so local runs assume one; add Runtime to the function or to Globals.`,
+    );
+  } else if (typeof runtime !== 'string' || !isRuntime(runtime)) {
     warnings.push(`${logicalId}: runtime ${JSON.stringify(runtime)} is not one Lambda Workbench runs.`);
   }
   const environment: Record<string, string> = {};
@@ -98,6 +139,9 @@ function readFunction(
   const memory = value('MemorySize');
   const buildProperties = asObject(metadata?.['BuildProperties']);
   const entryPoints = buildProperties?.['EntryPoints'];
+  const events = Object.values(asObject(properties['Events']) ?? {})
+    .map((event) => samEventLabel(event))
+    .filter((label): label is string => label !== undefined);
   return {
     logicalId,
     ...(typeof functionName === 'string' ? { functionName } : {}),
@@ -111,6 +155,8 @@ function readFunction(
       environment,
     },
     templatePath,
+    ...(typeof runtime === 'string' && isRuntime(runtime) ? {} : { runtimeUnknown: true as const }),
+    events,
     ...(metadata?.['BuildMethod'] === 'esbuild'
       ? {
           esbuild: {

@@ -10,6 +10,7 @@ import type { Readable, Writable } from 'node:stream';
 import { WorkbenchError } from '../errors';
 import type { FunctionConfig } from '../function-config';
 import type { LogRecord } from '../logs/record';
+import type { DebugTarget } from './debug';
 import { ENVIRONMENT_MARKER, killProcessesWithEnvironment, signalGroup } from './processes';
 
 export interface EmulatorProcessOptions {
@@ -22,6 +23,19 @@ export interface EmulatorProcessOptions {
   readonly region?: string;
   /** A profile whose credentials the functions get. */
   readonly profile?: string;
+  /**
+   * One function to run under a debugger (see debug.ts). `start()` resolves once its environment
+   * waits for the debugger on 127.0.0.1:`port`, which the log says in a "Debugger listening" record.
+   */
+  readonly debug?: DebugTarget;
+  /**
+   * Where TypeScript handlers are bundled, one folder per function (`<buildDir>/<function name>/`,
+   * source maps beside the bundles), for a debugger's outFiles; the caller owns the folder. A
+   * temporary folder of the emulator's own by default.
+   */
+  readonly buildDir?: string;
+  /** The Python interpreter for Python functions (the one checkDebugpy checked, when debugging one). */
+  readonly pythonPath?: string;
   readonly onLog?: (record: LogRecord) => void;
   /** The process ended without being stopped; `output` is what it last wrote to standard error. */
   readonly onExit?: (code: number | null, output: string) => void;
@@ -52,6 +66,9 @@ export class EmulatorProcess {
       ...['--functions', functionsFile, '--port', '0', '--json-logs', '--instance-id', instanceId, '--exit-with-parent'],
       ...(options.region === undefined ? [] : ['--region', options.region]),
       ...(options.profile === undefined ? [] : ['--profile', options.profile]),
+      ...(options.debug === undefined ? [] : ['--debug', options.debug.functionName, '--debug-port', String(options.debug.port)]),
+      ...(options.buildDir === undefined ? [] : ['--build-dir', options.buildDir]),
+      ...(options.pythonPath === undefined ? [] : ['--python', options.pythonPath]),
     ];
     const child = spawn(options.nodePath, args, {
       env: { ...process.env, ...options.nodeEnvironment },

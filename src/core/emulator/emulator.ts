@@ -11,7 +11,9 @@ import { ServiceError, serviceErrors } from './lambda-errors';
 import type { AwsCredentials } from '../aws/credentials';
 import { findExecutable, PythonFinder } from './launch';
 import { NodeSnapshots } from './node-snapshots';
-import type { PythonRuntime } from '../runtimes';
+import { isNodeRuntime, type PythonRuntime } from '../runtimes';
+import { WorkbenchError } from '../errors';
+import type { DebugTarget } from './debug';
 
 /** Largest synchronous request payload: 6 MB. */
 export const MAX_SYNC_PAYLOAD_BYTES = 6 * 1024 * 1024;
@@ -77,8 +79,8 @@ export interface EmulatorOptions {
   readonly nodeSnapshots?: boolean;
   /** Where snapshots are kept; a folder in the system's temporary folder by default. */
   readonly snapshotDir?: string;
-  /** Node inspector port for debugging the functions' Node.js environments. */
-  readonly inspectPort?: number;
+  /** One function to run under a debugger; see debug.ts for what changes for it. */
+  readonly debug?: DebugTarget;
 }
 
 export type LogListener = (record: LogRecord) => void;
@@ -93,6 +95,8 @@ export class Emulator {
   private readonly python: PythonFinder;
   private readonly nodePath: string;
   private readonly snapshots: NodeSnapshots | undefined;
+  /** The debugged function's name (not its logical id), when one is debugged. */
+  private readonly debugged: string | undefined;
   /** Functions whose Python version was already checked. */
   private readonly checked = new Set<string>();
   private stopped = false;
@@ -112,6 +116,7 @@ export class Emulator {
             join(options.runtimeDir ?? defaultRuntimeDir(), 'node', 'bootstrap.cjs'),
             options.snapshotDir,
           );
+    this.debugged = options.debug === undefined ? undefined : debuggedFunction(options.functions, options.debug);
     this.setFunctions(options.functions);
   }
 
@@ -142,6 +147,15 @@ export class Emulator {
       if (pool) pool.update(config);
       else this.pools.set(config.name, this.createPool(config));
     }
+  }
+
+  /**
+   * Starts the debugged function's environment before any invocation, so a debugger can attach
+   * first. Settles once its debugger server listens (true) or cannot (false; the log says why).
+   */
+  async provisionForDebugging(): Promise<boolean> {
+    const pool = this.debugged === undefined ? undefined : this.pools.get(this.debugged);
+    return pool === undefined ? false : pool.provisionForDebugging();
   }
 
   /** Every log record of every function, as it is written. Returns a function that unsubscribes. */
@@ -221,6 +235,8 @@ export class Emulator {
 
   private createPool(config: FunctionConfig): FunctionPool {
     const path = hostPath();
+    const debugPort = config.name === this.debugged ? this.options.debug?.port : undefined;
+    const debugging = debugPort !== undefined;
     return new FunctionPool(config, {
       tools: {
         nodePath: this.nodePath,
@@ -228,16 +244,19 @@ export class Emulator {
         python: this.python,
         runtimeDir: this.options.runtimeDir ?? defaultRuntimeDir(),
         path,
-        ...(this.options.inspectPort === undefined ? {} : { inspectPort: this.options.inspectPort }),
+        ...(debugging ? { debugPort } : {}),
       },
       region: this.region,
       emulatorId: this.instanceId,
       ...(this.options.credentials === undefined ? {} : { credentials: this.options.credentials }),
-      freeze: this.options.freeze ?? true,
+      // A frozen process would freeze its debugger server too, and the debugger would lose it.
+      freeze: !debugging && (this.options.freeze ?? true),
       ...(this.options.initLimitMs === undefined ? {} : { initLimitMs: this.options.initLimitMs }),
-      concurrency: this.options.concurrency ?? 10,
+      // One environment holds the debugger's port: reserved concurrency 1.
+      concurrency: debugging ? 1 : (this.options.concurrency ?? 10),
       idleTimeoutMs: this.options.idleTimeoutMs ?? 5 * 60_000,
-      hotReload: this.options.hotReload ?? true,
+      // The debugger stays attached to one environment; a code change would end its session.
+      hotReload: !debugging && (this.options.hotReload ?? true),
       onLog: (record) => {
         this.emit(record);
       },
@@ -296,6 +315,27 @@ export class Emulator {
     const tracked = work.catch(() => {}).finally(() => this.background.delete(tracked));
     this.background.add(tracked);
   }
+}
+
+/** The name of the function `target` means, or a WorkbenchError that says which functions there are. */
+function debuggedFunction(functions: readonly FunctionConfig[], target: DebugTarget): string {
+  const config =
+    functions.find((f) => f.name === target.functionName) ?? functions.find((f) => f.logicalId === target.functionName);
+  if (config === undefined) {
+    const names = functions.map((f) => f.name).join(', ') || 'none';
+    throw new WorkbenchError(
+      `Cannot debug "${target.functionName}": there is no function by that name. The functions are: ${names}.`,
+    );
+  }
+  if (!isNodeRuntime(config.runtime) && !config.runtime.startsWith('python')) {
+    throw new WorkbenchError(
+      `Cannot debug ${config.name}: debugging works for Node.js and Python functions, and it runs on ${config.runtime}.`,
+    );
+  }
+  if (!Number.isInteger(target.port) || target.port < 1 || target.port > 65_535) {
+    throw new WorkbenchError(`The debug port ${target.port} is not a port number from 1 to 65535; choose another.`);
+  }
+  return config.name;
 }
 
 function hostPath(): string {

@@ -11,8 +11,10 @@ import { billedDuration, endLine, initReportLine, reportLine, startLine, timeout
 import type { LogRecord } from '../logs/record';
 import { newLogStreamName } from './identifiers';
 import { exitError, platformError, timedOutError, type ProcessExit } from './lambda-errors';
-import { isLaunchFailure, lambdaEnvironment, launchSpec, type RuntimeTools } from './launch';
+import { debuggerListeningLine, DEBUG_HOST, isListening, portInUse } from './debug';
+import { isLaunchFailure, lambdaEnvironment, launchSpec, type LaunchFailure, type RuntimeTools } from './launch';
 import type { AwsCredentials } from '../aws/credentials';
+import { isNodeRuntime } from '../runtimes';
 import {
   ENVIRONMENT_MARKER,
   killGroup,
@@ -34,6 +36,9 @@ const PEAK_MEMORY_READ_INTERVAL_MS = 100;
  * running by a handler still stop until the next invocation, as in Lambda.
  */
 const FREEZE_AFTER_IDLE_MS = 20;
+const DEBUG_PORT_POLL_MS = 25;
+/** debugpy starts an adapter process before it listens; on a busy machine that takes seconds. */
+const DEBUG_PORT_LIMIT_MS = 30_000;
 
 /** One invocation as the environment receives it. */
 export interface Invocation {
@@ -137,6 +142,7 @@ export class Environment {
   /** Settles once the processes are gone and the endpoint is closed. */
   private released: Promise<void> = Promise.resolve();
   private markExited!: () => void;
+  private debuggerReady: Promise<boolean> = Promise.resolve(false);
 
   private constructor(private readonly options: EnvironmentOptions) {
     this.exited = new Promise((resolve) => (this.markExited = resolve));
@@ -146,8 +152,30 @@ export class Environment {
   static async start(options: EnvironmentOptions): Promise<Environment> {
     const environment = new Environment(options);
     await environment.listen();
-    environment.launch();
+    const debugPort = options.tools.debugPort;
+    // A Node.js inspector that cannot listen says so and runs the code anyway, undebugged.
+    const taken =
+      debugPort !== undefined && (await portInUse(debugPort))
+        ? {
+            errorType: 'Runtime.InvalidEntrypoint',
+            errorMessage: `Port ${debugPort} on ${DEBUG_HOST} is in use, so ${options.config.name}'s debugger cannot listen there. Choose another debug port.`,
+          }
+        : undefined;
+    environment.launch(taken);
     return environment;
+  }
+
+  /** The environment runs under a debugger server: no timeout or init limit applies (see debug.ts). */
+  private get debugging(): boolean {
+    return this.options.tools.debugPort !== undefined;
+  }
+
+  /**
+   * Settles once the debugger server listens (true), or once it is clear it never will (false:
+   * the process ended or could not start). Immediately false for an environment not being debugged.
+   */
+  get debuggerListening(): Promise<boolean> {
+    return this.debuggerReady;
   }
 
   /** `<emulator id>/<environment id>`, in the environment's marker variable. */
@@ -161,6 +189,11 @@ export class Environment {
 
   get isIdle(): boolean {
     return this.state === 'idle';
+  }
+
+  /** Can take an invocation now: idle, or still initializing with none waiting. */
+  get isFree(): boolean {
+    return this.state === 'idle' || (this.state === 'initializing' && this.current === undefined);
   }
 
   get isGone(): boolean {
@@ -217,9 +250,9 @@ export class Environment {
     });
   }
 
-  private launch(): void {
+  private launch(failure?: LaunchFailure): void {
     const { config, tools } = this.options;
-    const spec = launchSpec(config, tools);
+    const spec = failure ?? launchSpec(config, tools);
     if (isLaunchFailure(spec)) {
       this.initError = { payload: platformError(spec.errorType, spec.errorMessage), errorType: spec.errorType };
       this.record(`${spec.errorType}: ${spec.errorMessage}`, 'platform');
@@ -255,9 +288,37 @@ export class Environment {
     child.once('exit', (code, signal) => {
       this.onExit({ code, signal });
     });
+    if (tools.debugPort !== undefined) {
+      // Init waits for the debugger, however long the developer takes to attach.
+      this.debuggerReady = this.announceDebugger(
+        tools.debugPort,
+        isNodeRuntime(config.runtime) ? 'Node.js inspector' : 'debugpy',
+      );
+      return;
+    }
     this.initLimitTimer = setTimeout(() => {
       this.onInitLimit();
     }, this.initLimitMs);
+  }
+
+  /** Waits for the debugger server to listen, then says in the log where to attach. */
+  private async announceDebugger(port: number, server: 'Node.js inspector' | 'debugpy'): Promise<boolean> {
+    const deadline = performance.now() + DEBUG_PORT_LIMIT_MS;
+    while (this.exit === undefined && this.state !== 'gone') {
+      if (isListening(port)) {
+        this.record(debuggerListeningLine(port, server), 'platform');
+        return true;
+      }
+      if (performance.now() > deadline) {
+        this.record(
+          `The debugger of ${this.options.config.name} is not listening on ${DEBUG_HOST}:${port} after ${DEBUG_PORT_LIMIT_MS / 1000} s; its log above may say why. Attaching may still work later.`,
+          'platform',
+        );
+        return false;
+      }
+      await new Promise((resolve) => setTimeout(resolve, DEBUG_PORT_POLL_MS));
+    }
+    return false;
   }
 
   private readLines(stream: Readable | null): void {
@@ -442,9 +503,12 @@ export class Environment {
     if (invocation.cognitoIdentity !== undefined) headers['Lambda-Runtime-Cognito-Identity'] = invocation.cognitoIdentity;
     response.writeHead(200, headers);
     response.end(invocation.payload);
-    current.timer = setTimeout(() => {
-      this.onTimeout(current);
-    }, config.timeoutSeconds * 1000);
+    // A handler paused at a breakpoint must not be killed for its timeout.
+    if (!this.debugging) {
+      current.timer = setTimeout(() => {
+        this.onTimeout(current);
+      }, config.timeoutSeconds * 1000);
+    }
     this.startMemoryWatch();
   }
 

@@ -4,7 +4,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import type { FunctionConfig } from '../function-config';
 import type { LogRecord } from '../logs/record';
 import { Environment, EnvironmentLostError, type Invocation, type InvocationOutcome } from './environment';
-import { serviceErrors } from './lambda-errors';
+import { ServiceError, serviceErrors } from './lambda-errors';
 import type { AwsCredentials } from '../aws/credentials';
 import type { RuntimeTools } from './launch';
 
@@ -37,6 +37,10 @@ export class FunctionPool {
   private readonly generations = new Map<Environment, number>();
   private inFlight = 0;
   private readonly waiters: (() => void)[] = [];
+  /** The debugged function's one environment while it is being started (see debug.ts). */
+  private starting: Promise<Environment> | undefined;
+  /** Environments being stopped; a debugged function's next one waits for them to free the port. */
+  private readonly retiring = new Set<Promise<void>>();
   private watcher: FSWatcher | undefined;
   private reloadTimer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -48,6 +52,11 @@ export class FunctionPool {
 
   get config(): FunctionConfig {
     return this.configValue;
+  }
+
+  /** Whether the function runs under a debugger: one environment, kept for the whole session. */
+  private get debugging(): boolean {
+    return this.options.tools.debugPort !== undefined;
   }
 
   /** Environments that exist now, busy or idle. */
@@ -69,6 +78,22 @@ export class FunctionPool {
     return this.run(invocation);
   }
 
+  /**
+   * Starts the debugged function's environment ahead of any invocation, so a debugger can attach
+   * before the first one; settles once its debugger server listens (true) or cannot (false).
+   */
+  async provisionForDebugging(): Promise<boolean> {
+    if (!this.debugging || this.stopped) return false;
+    // Not taken: the environment stays free for the first invocation.
+    const existing = [...this.environments].find((environment) => !environment.isGone);
+    try {
+      return await (existing ?? (await this.startOrJoinEnvironment())).debuggerListening;
+    } catch {
+      // The pool stopped meanwhile.
+      return false;
+    }
+  }
+
   /** New configuration: running environments finish their invocation, then make way for fresh ones. */
   update(config: FunctionConfig): void {
     const codeDirChanged = config.codeDir !== this.configValue.codeDir;
@@ -81,7 +106,7 @@ export class FunctionPool {
   recycle(): void {
     this.generation++;
     for (const environment of this.environments) {
-      if (environment.isIdle) void this.retire(environment);
+      if (environment.isIdle || (this.debugging && environment.isFree)) void this.retire(environment);
     }
   }
 
@@ -98,7 +123,7 @@ export class FunctionPool {
     try {
       // Taking an idle environment and handing it the invocation happen in one turn, so two
       // concurrent invocations never pick the same one.
-      environment = this.takeIdle() ?? (await this.startEnvironment());
+      environment = this.takeIdle() ?? (await this.startOrJoinEnvironment());
       try {
         return await environment.invoke(invocation);
       } catch (error) {
@@ -114,16 +139,34 @@ export class FunctionPool {
     }
   }
 
-  /** A warm idle environment of the current generation. */
+  /**
+   * A warm idle environment of the current generation; for a debugged function, also its
+   * environment started ahead, which may still wait for the debugger before its init.
+   */
   private takeIdle(): Environment | undefined {
     for (const environment of this.environments) {
-      if (environment.isIdle && this.generations.get(environment) === this.generation) {
+      const usable = this.debugging ? environment.isFree : environment.isIdle;
+      if (usable && this.generations.get(environment) === this.generation) {
         clearTimeout(this.idleTimers.get(environment));
         this.idleTimers.delete(environment);
         return environment;
       }
     }
     return undefined;
+  }
+
+  /**
+   * A new environment; for a debugged function, the one already being started, since only one
+   * can hold the debugger's port, and only once the one before it has let go of the port.
+   */
+  private startOrJoinEnvironment(): Promise<Environment> {
+    if (!this.debugging) return this.startEnvironment();
+    this.starting ??= Promise.all([...this.retiring])
+      .then(() => this.startEnvironment())
+      .finally(() => {
+        this.starting = undefined;
+      });
+    return this.starting;
   }
 
   private async startEnvironment(): Promise<Environment> {
@@ -140,6 +183,11 @@ export class FunctionPool {
         this.forget(gone);
       },
     });
+    if (this.stopped) {
+      // The pool stopped while this environment started: it must not outlive the pool.
+      await environment.stop();
+      throw new ServiceError(503, 'ServiceException', 'The emulator is stopping.');
+    }
     this.environments.add(environment);
     this.generations.set(environment, this.generation);
     this.startWatcher();
@@ -152,8 +200,9 @@ export class FunctionPool {
       void this.retire(environment);
       return;
     }
-    // Another invocation may already have taken it again.
-    if (!environment.isIdle) return;
+    // Another invocation may already have taken it again. A debugged environment is never reaped:
+    // the debugger stays attached to it for the whole session.
+    if (!environment.isIdle || this.debugging) return;
     clearTimeout(this.idleTimers.get(environment));
     this.idleTimers.set(
       environment,
@@ -165,7 +214,13 @@ export class FunctionPool {
 
   private async retire(environment: Environment): Promise<void> {
     this.forget(environment);
-    await environment.stop();
+    const stopped = environment.stop();
+    this.retiring.add(stopped);
+    try {
+      await stopped;
+    } finally {
+      this.retiring.delete(stopped);
+    }
   }
 
   private forget(environment: Environment): void {

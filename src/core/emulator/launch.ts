@@ -4,6 +4,7 @@ import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { AwsCredentials } from '../aws/credentials';
 import type { FunctionConfig } from '../function-config';
+import { checkDebugpy, DEBUG_HOST } from './debug';
 import { isEsmHandler } from '../handler-string';
 import { NodeSnapshots } from './node-snapshots';
 import { isNodeRuntime, type PythonRuntime } from '../runtimes';
@@ -27,8 +28,8 @@ export interface RuntimeTools {
   readonly runtimeDir: string;
   /** PATH the environment processes see, and where executables are looked up. */
   readonly path: string;
-  /** Node inspector port, when the environment is started for debugging. */
-  readonly inspectPort?: number;
+  /** The debugger server's port on 127.0.0.1, when the environment is started for debugging (see debug.ts). */
+  readonly debugPort?: number;
   /** Startup snapshots of the Node.js bootstrap; without them Node.js starts from the bootstrap file. */
   readonly snapshots?: NodeSnapshots;
 }
@@ -41,7 +42,7 @@ export function launchSpec(config: FunctionConfig, tools: RuntimeTools): LaunchS
     // A startup snapshot of the bootstrap keeps that flag from slowing the start; it cannot serve
     // ES module handlers (no dynamic import in a snapshot), V8 flags of the function's own, or the debugger.
     const snapshot =
-      tools.inspectPort === undefined &&
+      tools.debugPort === undefined &&
       NodeSnapshots.compatible(config.environment['NODE_OPTIONS']) &&
       !isEsmHandler(config.codeDir, config.handler)
         ? tools.snapshots?.blobFor(heapMB)
@@ -51,7 +52,9 @@ export function launchSpec(config: FunctionConfig, tools: RuntimeTools): LaunchS
       command: tools.nodePath,
       args: [
         heap,
-        ...(tools.inspectPort === undefined ? [] : [`--inspect-brk=127.0.0.1:${tools.inspectPort}`]),
+        // --inspect-brk: nothing runs until a debugger has attached and resumed. The bundle's
+        // --enable-source-maps (NODE_OPTIONS) only maps stack traces; the inspector is unaffected.
+        ...(tools.debugPort === undefined ? [] : [`--inspect-brk=${DEBUG_HOST}:${tools.debugPort}`]),
         join(tools.runtimeDir, 'node', 'bootstrap.cjs'),
       ],
     };
@@ -64,8 +67,21 @@ export function launchSpec(config: FunctionConfig, tools: RuntimeTools): LaunchS
         errorMessage: `No working Python interpreter was found for ${config.runtime}: neither ${config.runtime} nor python3 runs here. Install Python or set the Python path in the settings.`,
       };
     }
+    const bootstrap = join(tools.runtimeDir, 'python', 'bootstrap.py');
     // -u: unbuffered output, so each line reaches the log as it is written, as in Lambda.
-    return { command: python.path, args: ['-u', join(tools.runtimeDir, 'python', 'bootstrap.py')] };
+    if (tools.debugPort === undefined) return { command: python.path, args: ['-u', bootstrap] };
+    const debugpy = checkDebugpy(python.path);
+    if (!debugpy.ok) return { errorType: 'Runtime.InvalidEntrypoint', errorMessage: debugpy.message };
+    return {
+      command: python.path,
+      args: [
+        '-u',
+        // Frozen standard-library modules would make debugpy warn and miss breakpoints in them.
+        '-X',
+        'frozen_modules=off',
+        ...['-m', 'debugpy', '--listen', `${DEBUG_HOST}:${tools.debugPort}`, '--wait-for-client', bootstrap],
+      ],
+    };
   }
   const bootstrap = join(config.codeDir, 'bootstrap');
   if (!existsSync(bootstrap) || !statSync(bootstrap).isFile()) {

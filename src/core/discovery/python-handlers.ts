@@ -1,0 +1,205 @@
+// Python handlers: module-level functions Lambda can call as `module.function(event, context)`.
+// Python's grammar at the start of a line is simple enough for a scanner that only tracks what can
+// hide a `def` (strings, comments, brackets), so no parser is loaded for it.
+import { handlerLanguageOf, isTestFile } from './source-files';
+import type { HandlerLocation } from './types';
+
+const EVENT_PARAMETERS = new Set(['event', '_event', 'evt']);
+const CONTEXT_PARAMETERS = new Set(['context', '_context', 'ctx', 'lambda_context']);
+
+export function findPythonHandlers(file: string, text: string): HandlerLocation[] {
+  if (handlerLanguageOf(file) !== 'python' || isTestFile(file)) return [];
+  const handlers: HandlerLocation[] = [];
+  const seen = new Set<string>();
+  for (const def of moduleLevelDefs(text)) {
+    if (seen.has(def.name) || !looksLikeHandler(def.name, def.parameters)) continue;
+    seen.add(def.name);
+    handlers.push({ file, exportName: def.name, line: def.line, column: def.column, language: 'python' });
+  }
+  return handlers;
+}
+
+interface PythonDef {
+  readonly name: string;
+  /** The parameters as written, without annotations and defaults; undefined when they cannot be read. */
+  readonly parameters: readonly string[] | undefined;
+  /** 1-based line and 0-based column of the name. */
+  readonly line: number;
+  readonly column: number;
+}
+
+/** Lambda passes exactly two positional arguments; their names, or the function's, say "handler". */
+function looksLikeHandler(name: string, parameters: readonly string[] | undefined): boolean {
+  if (parameters?.length !== 2) return false;
+  const [event = '', context = ''] = parameters;
+  if (event.startsWith('*') || context.startsWith('*')) return false;
+  if (name === 'handler' || name === 'lambda_handler' || name.endsWith('_handler')) return true;
+  return EVENT_PARAMETERS.has(event) && CONTEXT_PARAMETERS.has(context);
+}
+
+const NEWLINE = 10;
+const HASH = 35;
+const SINGLE_QUOTE = 39;
+const DOUBLE_QUOTE = 34;
+const OPENERS = new Set([40, 91, 123]); // ( [ {
+const CLOSERS = new Set([41, 93, 125]); // ) ] }
+const LOWERCASE_A = 97;
+const LOWERCASE_D = 100;
+const BACKSLASH = 92;
+
+/** The `def` and `async def` statements at column 0 that are code, not text in a string or comment. */
+function moduleLevelDefs(text: string): PythonDef[] {
+  const defs: PythonDef[] = [];
+  const scanner = new PythonScanner(text);
+  let line = 1;
+  let lineStart = 0;
+  let depth = 0;
+  while (scanner.index < text.length) {
+    const index = scanner.index;
+    const code = text.charCodeAt(index);
+    if (code === NEWLINE) {
+      line++;
+      lineStart = index + 1;
+      scanner.index++;
+      continue;
+    }
+    if (index === lineStart && depth === 0 && (code === LOWERCASE_D || code === LOWERCASE_A)) {
+      const def = readDefHeader(text, index);
+      if (def !== undefined) {
+        const parameters = readParameters(text, def.openParen);
+        defs.push({ name: def.name, parameters, line, column: def.nameStart - lineStart });
+      }
+    }
+    if (code === HASH) {
+      scanner.skipComment();
+    } else if (code === DOUBLE_QUOTE || code === SINGLE_QUOTE) {
+      // Newlines inside a triple-quoted string still count as lines.
+      const start = scanner.index;
+      scanner.skipString();
+      for (let i = text.indexOf('\n', start); i >= 0 && i < scanner.index; i = text.indexOf('\n', i + 1)) {
+        line++;
+        lineStart = i + 1;
+      }
+    } else {
+      if (OPENERS.has(code)) depth++;
+      else if (CLOSERS.has(code) && depth > 0) depth--;
+      scanner.index++;
+    }
+  }
+  return defs;
+}
+
+/** `def name(` or `async def name(` starting exactly at `index`. */
+function readDefHeader(text: string, index: number): { name: string; nameStart: number; openParen: number } | undefined {
+  let at = index;
+  if (text.startsWith('async', at) && isBlank(text[at + 5])) at = skipBlanks(text, at + 5);
+  if (!text.startsWith('def', at) || !isBlank(text[at + 3])) return undefined;
+  const nameStart = skipBlanks(text, at + 3);
+  let nameEnd = nameStart;
+  while (nameEnd < text.length && isNameChar(text[nameEnd] ?? '')) nameEnd++;
+  if (nameEnd === nameStart) return undefined;
+  const openParen = skipBlanks(text, nameEnd);
+  if (text[openParen] !== '(') return undefined;
+  return { name: text.slice(nameStart, nameEnd), nameStart, openParen };
+}
+
+/**
+ * The parameter names between the parentheses that start at `openParen`, across lines, with
+ * annotations and defaults (which may hold brackets, strings and commas) left out. A `/` marker
+ * is dropped; `*args` and `**kwargs` keep their stars so the caller can refuse them.
+ */
+function readParameters(text: string, openParen: number): string[] | undefined {
+  const scanner = new PythonScanner(text);
+  scanner.index = openParen + 1;
+  const parameters: string[] = [];
+  let current = '';
+  let inName = true;
+  let depth = 0;
+  while (scanner.index < text.length) {
+    const char = text[scanner.index] ?? '';
+    if (char === '#') {
+      scanner.skipComment();
+      continue;
+    }
+    if (char === '"' || char === "'") {
+      scanner.skipString();
+      inName = false;
+      continue;
+    }
+    scanner.index++;
+    if (char === '(' || char === '[' || char === '{') depth++;
+    else if (char === ')' || char === ']' || char === '}') {
+      if (depth > 0) {
+        depth--;
+        continue;
+      }
+      if (char !== ')') return undefined;
+      if (current.trim() !== '') parameters.push(current.trim());
+      return parameters.filter((p) => p !== '/');
+    } else if (char === ',' && depth === 0) {
+      parameters.push(current.trim());
+      current = '';
+      inName = true;
+    } else if ((char === ':' || char === '=') && depth === 0) {
+      inName = false;
+    } else if (inName && depth === 0 && char !== '\\') {
+      current += char;
+    }
+  }
+  return undefined;
+}
+
+function isBlank(char: string | undefined): boolean {
+  return char === ' ' || char === '\t';
+}
+
+function skipBlanks(text: string, index: number): number {
+  let at = index;
+  while (isBlank(text[at])) at++;
+  return at;
+}
+
+function isNameChar(char: string): boolean {
+  const code = char.charCodeAt(0);
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95 || code > 127;
+}
+
+/** Steps over Python comments and string literals, whatever their quotes. */
+class PythonScanner {
+  index = 0;
+
+  constructor(private readonly text: string) {}
+
+  skipComment(): void {
+    const end = this.text.indexOf('\n', this.index);
+    this.index = end < 0 ? this.text.length : end;
+  }
+
+  /** From an opening quote to just past the closing one; string prefixes (r, b, f) need nothing special. */
+  skipString(): void {
+    const text = this.text;
+    const quote = text.charCodeAt(this.index);
+    const triple = text.charCodeAt(this.index + 1) === quote && text.charCodeAt(this.index + 2) === quote;
+    this.index += triple ? 3 : 1;
+    while (this.index < text.length) {
+      const code = text.charCodeAt(this.index);
+      if (code === BACKSLASH) {
+        this.index += 2;
+        continue;
+      }
+      if (code === quote) {
+        if (!triple) {
+          this.index++;
+          return;
+        }
+        if (text.charCodeAt(this.index + 1) === quote && text.charCodeAt(this.index + 2) === quote) {
+          this.index += 3;
+          return;
+        }
+      } else if (code === NEWLINE && !triple) {
+        return; // An unterminated one-line string ends with its line; the next line is code again.
+      }
+      this.index++;
+    }
+  }
+}

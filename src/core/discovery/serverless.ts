@@ -1,0 +1,164 @@
+// serverless.yml (Serverless Framework): its functions as FunctionConfigs, with the provider's
+// settings under each function's own, the variables a local run can know resolved, and the names
+// the framework gives the deployed functions.
+import { dirname } from 'node:path';
+import { WorkbenchError } from '../errors';
+import type { FunctionConfig } from '../function-config';
+import { isRuntime } from '../runtimes';
+import { parseLocatedYaml, type LocatedYaml } from './cfn-yaml';
+import { ServerlessVariables } from './serverless-variables';
+import { serverlessEventLabel } from './trigger-labels';
+
+/** The Serverless Framework's defaults, which differ from Lambda's (128 MB, 3 s): what it deploys is what runs. */
+export const SERVERLESS_DEFAULT_MEMORY_MB = 1024;
+export const SERVERLESS_DEFAULT_TIMEOUT_SECONDS = 6;
+const DEFAULT_STAGE = 'dev';
+
+export interface ServerlessFunction {
+  /** The function's key under `functions:`. */
+  readonly key: string;
+  readonly config: FunctionConfig;
+  /** Set when neither the function nor the provider names a runtime Lambda Workbench runs. */
+  readonly runtimeUnknown?: true;
+  /** The deployed function's name: its `name`, else `<service>-<stage>-<key>`. */
+  readonly remoteName?: string;
+  readonly events: readonly string[];
+  /** 1-based line of the function's key. */
+  readonly line: number;
+  readonly warnings: readonly string[];
+}
+
+export interface ServerlessOptions {
+  /** The stage, as `serverless deploy --stage` would get it; else the file's provider.stage, else `dev`. */
+  readonly stage?: string;
+  readonly region?: string;
+}
+
+type Json = Record<string, unknown>;
+
+function asRecord(value: unknown): Json | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
+}
+
+/** The functions of a serverless.yml given as text; throws a WorkbenchError when it is not valid YAML. */
+export function parseServerless(text: string, path: string, options: ServerlessOptions = {}): ServerlessFunction[] {
+  const parsed = parseLocatedYaml(text);
+  if (!parsed.ok) {
+    throw new WorkbenchError(
+      `${path} is not valid YAML (line ${parsed.error.line}): ${parsed.error.message}. Fix the file and try again.`,
+    );
+  }
+  return serverlessFunctions(parsed.yaml, path, options);
+}
+
+/** The functions of a parsed serverless.yml; throws a WorkbenchError when it is not a map. */
+export function serverlessFunctions(yaml: LocatedYaml, path: string, options: ServerlessOptions = {}): ServerlessFunction[] {
+  const document = asRecord(yaml.value);
+  if (document === undefined) throw new WorkbenchError(`${path} is not a serverless.yml: it is not a map.`);
+  const scratch: string[] = [];
+  const provider = asRecord(document['provider']) ?? {};
+  const stageVariables = new ServerlessVariables({ document, ...options });
+  const stageValue = options.stage ?? stageVariables.resolve(provider['stage'] ?? DEFAULT_STAGE, 'provider.stage', scratch);
+  const stage = typeof stageValue === 'string' && !stageValue.includes('${') ? stageValue : DEFAULT_STAGE;
+  const variables = new ServerlessVariables({ document, stage, ...(options.region ? { region: options.region } : {}) });
+
+  const functions: ServerlessFunction[] = [];
+  for (const [key, definition] of functionEntries(document['functions'])) {
+    const warnings: string[] = [];
+    const value = (raw: unknown, where: string) => variables.resolve(raw, where, warnings);
+    const fn = asRecord(definition);
+    // Container-image functions (`image:`) have no handler code to run locally.
+    if (fn === undefined || fn['handler'] === undefined) continue;
+    const handler = value(fn['handler'], `functions.${key}.handler`);
+    const runtime = value(fn['runtime'] ?? provider['runtime'], `functions.${key}.runtime`);
+    const memory = numberOf(value(fn['memorySize'] ?? provider['memorySize'], `functions.${key}.memorySize`));
+    const timeout = numberOf(value(fn['timeout'] ?? provider['timeout'], `functions.${key}.timeout`));
+    const runtimeKnown = typeof runtime === 'string' && isRuntime(runtime);
+    if (runtime === undefined) {
+      warnings.push(
+        `${key}: neither the function nor the provider names a runtime, so local runs assume one; add provider.runtime.`,
+      );
+    } else if (!runtimeKnown) {
+      warnings.push(`${key}: runtime ${JSON.stringify(runtime)} is not one Lambda Workbench runs.`);
+    }
+    const environment = environmentOf(
+      { ...asRecord(provider['environment']), ...asRecord(fn['environment']) },
+      key,
+      variables,
+      warnings,
+    );
+    const remoteName = deployedName(fn['name'], key, document['service'], stage, variables, warnings);
+    const events = (Array.isArray(fn['events']) ? fn['events'] : [])
+      .map((event) => serverlessEventLabel(event))
+      .filter((label): label is string => label !== undefined);
+    functions.push({
+      key,
+      config: {
+        name: key,
+        runtime: typeof runtime === 'string' && isRuntime(runtime) ? runtime : 'provided.al2023',
+        handler: typeof handler === 'string' ? handler : '',
+        codeDir: dirname(path),
+        timeoutSeconds: timeout ?? SERVERLESS_DEFAULT_TIMEOUT_SECONDS,
+        memoryMB: memory ?? SERVERLESS_DEFAULT_MEMORY_MB,
+        environment,
+      },
+      ...(runtimeKnown ? {} : { runtimeUnknown: true as const }),
+      ...(remoteName !== undefined ? { remoteName } : {}),
+      events,
+      line: yaml.lineOf(['functions', key]) ?? yaml.lineOf(['functions']) ?? 1,
+      warnings: [...new Set(warnings)],
+    });
+  }
+  return functions;
+}
+
+/** `functions:` is a map, or (in older files) a list of maps; both give key and definition. */
+function functionEntries(functions: unknown): [string, unknown][] {
+  if (Array.isArray(functions)) return functions.flatMap((item) => Object.entries(asRecord(item) ?? {}));
+  return Object.entries(asRecord(functions) ?? {});
+}
+
+function numberOf(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+  return undefined;
+}
+
+function environmentOf(raw: Json, key: string, variables: ServerlessVariables, warnings: string[]): Record<string, string> {
+  const environment: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    const resolved = variables.resolve(value, `functions.${key}.environment.${name}`, warnings);
+    if (resolved === null || typeof resolved === 'object') {
+      // CloudFormation intrinsics (Ref, Fn::GetAtt) only have values once deployed.
+      warnings.push(`${key}: environment variable ${name} has a value that cannot be resolved locally; it is left empty.`);
+      environment[name] = '';
+    } else {
+      environment[name] =
+        typeof resolved === 'string'
+          ? resolved
+          : typeof resolved === 'number' || typeof resolved === 'boolean'
+            ? String(resolved)
+            : '';
+    }
+  }
+  return environment;
+}
+
+/** The Serverless Framework names a function `<service>-<stage>-<key>` unless its `name` says otherwise. */
+function deployedName(
+  name: unknown,
+  key: string,
+  service: unknown,
+  stage: string,
+  variables: ServerlessVariables,
+  warnings: string[],
+): string | undefined {
+  const plain = (value: unknown, where: string) => {
+    const resolved = variables.resolve(value, where, warnings);
+    return typeof resolved === 'string' && !resolved.includes('${') && resolved !== '' ? resolved : undefined;
+  };
+  if (name !== undefined) return plain(name, `functions.${key}.name`);
+  // Serverless Framework v1 also allowed `service: { name: ... }`.
+  const serviceName = plain(asRecord(service)?.['name'] ?? service, 'service');
+  return serviceName === undefined ? undefined : `${serviceName}-${stage}-${key}`;
+}

@@ -1,0 +1,61 @@
+// What discovery finds in a workspace: functions described by a SAM template or a serverless.yml,
+// or found alone as handler code, each linked to the code of its handler when that code is found.
+import type { FunctionConfig } from '../function-config';
+
+export type FunctionSource = 'template' | 'serverless' | 'code';
+
+export type HandlerLanguage = 'typescript' | 'javascript' | 'python';
+
+/** A handler in code: an exported function (Node.js) or a module-level function (Python). */
+export interface HandlerLocation {
+  /** Absolute path of the source file. */
+  readonly file: string;
+  /** The export (Node.js) or function name (Python) Lambda's handler string names. */
+  readonly exportName: string;
+  /** 1-based line and 0-based column of the declaration (where a CodeLens goes). */
+  readonly line: number;
+  readonly column: number;
+  readonly language: HandlerLanguage;
+}
+
+/** A function of the workspace. */
+export interface DiscoveredFunction {
+  /**
+   * Stable across scans: the describing file relative to the workspace root, with `/`, then `#` and
+   * the logical id (template), function key (serverless.yml) or export (code), e.g. `api/template.yaml#Hello`.
+   */
+  readonly id: string;
+  readonly source: FunctionSource;
+  /** Absolute path of the template, serverless.yml, or handler file that describes it. */
+  readonly sourceFile: string;
+  /** 1-based line of its definition in `sourceFile`. */
+  readonly sourceLine: number;
+  /** Ready for the emulator; `config.name` is unique within one discovery result. */
+  readonly config: FunctionConfig;
+  /** False when no template, serverless.yml or saved setting named the runtime and it was assumed. */
+  readonly runtimeKnown: boolean;
+  /** The handler's code, when it was found. */
+  readonly handlerCode?: HandlerLocation;
+  /** The deployed function's name, when the description says it (FunctionName, serverless naming). */
+  readonly remoteName?: string;
+  /** Its triggers as short labels, such as `Api GET /hello` or `SQS orders-queue`. */
+  readonly events: readonly string[];
+  /** Values that could not be resolved locally, as sentences. */
+  readonly warnings: readonly string[];
+}
+
+/** A file discovery could not read, located for a diagnostic. */
+export interface DiscoveryProblem {
+  readonly file: string;
+  /** 1-based line and 0-based column. */
+  readonly line: number;
+  readonly column: number;
+  readonly message: string;
+}
+
+export interface DiscoveryResult {
+  readonly functions: readonly DiscoveredFunction[];
+  readonly problems: readonly DiscoveryProblem[];
+  readonly filesScanned: number;
+  readonly durationMs: number;
+}

@@ -1,0 +1,138 @@
+// The Local view: the workspace's functions grouped by what describes them (SAM templates,
+// serverless.yml, handler code alone), each with its saved events, which invoke on a click.
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { SAVED_EVENTS_FOLDER, SavedEventStore, type SavedEvent } from '../core/events/saved-events';
+import type { FunctionSource } from '../core/discovery/types';
+import type { LocalFunction, LocalFunctions } from './local-functions';
+
+export type LocalNode =
+  | { readonly kind: 'group'; readonly source: FunctionSource; readonly functions: readonly LocalFunction[] }
+  | { readonly kind: 'localFunction'; readonly functionName: string; readonly local: LocalFunction }
+  | {
+      readonly kind: 'savedEvent';
+      readonly functionName: string;
+      readonly eventLabel: string;
+      readonly event: unknown;
+      readonly saved: SavedEvent;
+    }
+  | { readonly kind: 'message'; readonly text: string; readonly tooltip?: string };
+
+const GROUPS: Record<FunctionSource, { label: string; icon: string }> = {
+  template: { label: 'SAM templates', icon: 'file-code' },
+  serverless: { label: 'serverless.yml', icon: 'symbol-event' },
+  code: { label: 'Handler code', icon: 'symbol-function' },
+};
+
+export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<LocalNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly stores = new Map<string, SavedEventStore>();
+  private readonly disposables: { dispose(): unknown }[];
+
+  constructor(private readonly functions: LocalFunctions) {
+    const events = vscode.workspace.createFileSystemWatcher(`**/${SAVED_EVENTS_FOLDER.replaceAll('\\', '/')}/**`);
+    const refresh = () => this.changed.fire(undefined);
+    events.onDidChange(refresh);
+    events.onDidCreate(refresh);
+    events.onDidDelete(refresh);
+    this.disposables = [events, this.changed, functions.onDidChange(refresh)];
+  }
+
+  async getChildren(node?: LocalNode): Promise<LocalNode[]> {
+    if (node === undefined) {
+      const functions = await this.functions.list();
+      return (Object.keys(GROUPS) as FunctionSource[])
+        .map((source) => ({ kind: 'group' as const, source, functions: functions.filter((f) => f.fn.source === source) }))
+        .filter((group) => group.functions.length > 0);
+    }
+    if (node.kind === 'group') {
+      return node.functions.map((local) => ({ kind: 'localFunction', functionName: local.fn.config.name, local }));
+    }
+    if (node.kind === 'localFunction') {
+      const saved = await this.store(node.local).list(node.functionName);
+      if (saved.length === 0) {
+        return [
+          {
+            kind: 'message',
+            text: 'No saved events',
+            tooltip: 'Invoke the function and choose "Save event" in the result to keep the event here.',
+          },
+        ];
+      }
+      return saved.map((event) => ({
+        kind: 'savedEvent',
+        functionName: node.functionName,
+        eventLabel: event.name,
+        event: event.event,
+        saved: event,
+      }));
+    }
+    return [];
+  }
+
+  getTreeItem(node: LocalNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'group': {
+        const item = new vscode.TreeItem(GROUPS[node.source].label, vscode.TreeItemCollapsibleState.Expanded);
+        item.iconPath = new vscode.ThemeIcon(GROUPS[node.source].icon);
+        item.description = `${node.functions.length}`;
+        item.contextValue = 'localGroup';
+        return item;
+      }
+      case 'localFunction': {
+        const { fn, source } = node.local;
+        const item = new vscode.TreeItem(fn.config.name, vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `local:${node.local.folder.index}:${fn.id}`;
+        item.description = fn.runtimeKnown ? fn.config.runtime : 'runtime not set';
+        item.iconPath = new vscode.ThemeIcon(fn.warnings.length > 0 ? 'warning' : 'symbol-method');
+        item.contextValue = 'localFunction';
+        const tooltip = new vscode.MarkdownString(undefined, true);
+        tooltip.appendMarkdown(`**${fn.config.name}** · ${fn.runtimeKnown ? fn.config.runtime : 'runtime not set'}\n\n`);
+        tooltip.appendMarkdown(`Handler \`${fn.config.handler}\` · ${fn.config.memoryMB} MB · ${fn.config.timeoutSeconds} s\n\n`);
+        tooltip.appendMarkdown(`Described in \`${source}\`:${fn.sourceLine}`);
+        if (fn.remoteName !== undefined) tooltip.appendMarkdown(`\n\nDeployed as \`${fn.remoteName}\``);
+        if (fn.events.length > 0) tooltip.appendMarkdown(`\n\nTriggers: ${fn.events.join(', ')}`);
+        for (const warning of fn.warnings) tooltip.appendMarkdown(`\n\n$(warning) ${warning}`);
+        item.tooltip = tooltip;
+        return item;
+      }
+      case 'savedEvent': {
+        const item = new vscode.TreeItem(node.saved.name, vscode.TreeItemCollapsibleState.None);
+        if (node.saved.error !== undefined) {
+          item.iconPath = new vscode.ThemeIcon('error');
+          item.description = 'not valid JSON';
+          item.tooltip = node.saved.error;
+          item.command = { command: 'vscode.open', title: 'Open Event', arguments: [vscode.Uri.file(node.saved.path)] };
+        } else {
+          item.iconPath = new vscode.ThemeIcon('json');
+          item.tooltip = `Invoke ${node.functionName} locally with "${node.saved.name}"`;
+          item.command = { command: 'lambdaWorkbench.invokeLocal', title: 'Invoke Locally', arguments: [node] };
+        }
+        item.contextValue = 'savedEvent';
+        return item;
+      }
+      case 'message': {
+        const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
+        item.iconPath = new vscode.ThemeIcon('info');
+        if (node.tooltip !== undefined) item.tooltip = node.tooltip;
+        item.contextValue = 'message';
+        return item;
+      }
+    }
+  }
+
+  dispose(): void {
+    for (const item of this.disposables.splice(0)) item.dispose();
+  }
+
+  private store(local: LocalFunction): SavedEventStore {
+    const root = join(local.folder.uri.fsPath, SAVED_EVENTS_FOLDER);
+    let store = this.stores.get(root);
+    if (store === undefined) {
+      store = new SavedEventStore(root);
+      this.stores.set(root, store);
+    }
+    return store;
+  }
+}

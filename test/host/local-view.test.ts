@@ -1,0 +1,150 @@
+// The workspace's functions in the real extension host: what discovery lists, the Local view's
+// rows, the handler CodeLens, and an invalid template reported on its file while the rest lists.
+import assert from 'node:assert/strict';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { LambdaWorkbenchApi } from '../../src/extension';
+import type { LocalNode } from '../../src/ui/local-tree';
+
+function extension(): vscode.Extension<LambdaWorkbenchApi> {
+  const found = vscode.extensions.getExtension<LambdaWorkbenchApi>('lambda-workbench.lambda-workbench');
+  assert.ok(found, 'the extension is installed in the extension host');
+  return found;
+}
+
+function workspaceFile(...parts: string[]): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the test workspace is open');
+  return vscode.Uri.joinPath(folder.uri, ...parts);
+}
+
+async function until<T>(read: () => Promise<T> | T, done: (value: T) => boolean, what: string, ms = 15_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}: last ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('the Local view', () => {
+  it('lists the template functions linked to their code, and handler code no template names', async () => {
+    const api = await extension().activate();
+    const functions = await api.localFunctions();
+    const hello = functions.find((f) => f.fn.config.name === 'HelloFunction');
+    assert.ok(hello, functions.map((f) => f.fn.config.name).join(', '));
+    assert.equal(hello.fn.source, 'template');
+    assert.equal(hello.fn.config.runtime, 'nodejs20.x');
+    assert.equal(hello.fn.handlerCode?.file, workspaceFile('src', 'handler.ts').fsPath);
+    assert.equal(hello.fn.handlerCode?.exportName, 'handler');
+    assert.equal(hello.fn.handlerCode?.line, 1);
+    assert.equal(hello.source, 'template.yaml');
+    // broken.ts is named by no template: a function of its own, with the default Node.js runtime.
+    const broken = functions.find((f) => f.fn.source === 'code');
+    assert.equal(broken?.fn.config.name, 'broken');
+    assert.equal(broken?.fn.config.runtime, 'nodejs22.x');
+  });
+
+  it('groups the rows by source, with saved events under each function', async () => {
+    const api = await extension().activate();
+    const tree = api.features().localTree;
+    const groups = await tree.getChildren();
+    assert.deepEqual(
+      groups.map((g) => tree.getTreeItem(g).label),
+      ['SAM templates', 'Handler code'],
+    );
+    const [templates] = groups as [LocalNode];
+    const rows = await tree.getChildren(templates);
+    assert.deepEqual(
+      rows.map((r) => [tree.getTreeItem(r).label, tree.getTreeItem(r).description]),
+      // In the template's order.
+      [
+        ['HelloFunction', 'nodejs20.x'],
+        ['BrokenFunction', 'nodejs20.x'],
+      ],
+    );
+    const hello = rows[0];
+    assert.ok(hello);
+    const events = await tree.getChildren(hello);
+    assert.equal(tree.getTreeItem(events[0] as LocalNode).label, 'No saved events');
+  });
+});
+
+describe('the handler CodeLens', () => {
+  afterEach(async () => {
+    await vscode.workspace
+      .getConfiguration('lambdaWorkbench')
+      .update('codeLens.enabled', undefined, vscode.ConfigurationTarget.Workspace);
+  });
+
+  it('puts Invoke locally, Debug and Deploy above the handler, for its function', async () => {
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>(
+      'vscode.executeCodeLensProvider',
+      workspaceFile('src', 'handler.ts'),
+    );
+    const ours = lenses.filter((l) => l.command?.command.startsWith('lambdaWorkbench.'));
+    assert.deepEqual(
+      ours.map((l) => [l.range.start.line, l.command?.title, l.command?.command, l.command?.arguments]),
+      [
+        [0, '$(play) Invoke locally', 'lambdaWorkbench.invokeLocal', [{ functionName: 'HelloFunction' }]],
+        [0, '$(debug-alt-small) Debug', 'lambdaWorkbench.debug', [{ functionName: 'HelloFunction' }]],
+        [0, '$(cloud-upload) Deploy', 'lambdaWorkbench.deploy', [{ functionName: 'HelloFunction' }]],
+      ],
+    );
+  });
+
+  it('shows none when the setting turns them off', async () => {
+    await vscode.workspace
+      .getConfiguration('lambdaWorkbench')
+      .update('codeLens.enabled', false, vscode.ConfigurationTarget.Workspace);
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>(
+      'vscode.executeCodeLensProvider',
+      workspaceFile('src', 'handler.ts'),
+    );
+    assert.deepEqual(
+      lenses.filter((l) => l.command?.command.startsWith('lambdaWorkbench.')),
+      [],
+    );
+  });
+});
+
+describe('an invalid template', () => {
+  const folder = workspaceFile('invalid-service').fsPath;
+  after(async () => {
+    rmSync(folder, { recursive: true, force: true });
+    (await extension().activate()).features().localFunctions.refresh();
+  });
+
+  it('is a diagnostic on its file at the line, and the other functions still list', async () => {
+    mkdirSync(folder, { recursive: true });
+    const template = join(folder, 'template.yaml');
+    writeFileSync(
+      template,
+      [
+        "AWSTemplateFormatVersion: '2010-09-09'",
+        'Transform: AWS::Serverless-2016-10-31',
+        'Resources:',
+        '  Broken:',
+        '    Type: AWS::Serverless::Function',
+        '    Properties: [unclosed',
+        '',
+      ].join('\n'),
+    );
+    const api = await extension().activate();
+    api.features().localFunctions.refresh();
+    const diagnostics = await until(
+      () => vscode.languages.getDiagnostics(vscode.Uri.file(template)),
+      (found) => found.length > 0,
+      'a diagnostic on the invalid template',
+    );
+    assert.equal(diagnostics[0]?.severity, vscode.DiagnosticSeverity.Error);
+    assert.ok(
+      (diagnostics[0]?.range.start.line ?? -1) >= 5,
+      `the problem is located at line 6 or after: ${JSON.stringify(diagnostics[0]?.range)}`,
+    );
+    const names = (await api.localFunctions()).map((f) => f.fn.config.name);
+    assert.ok(names.includes('HelloFunction'), names.join(', '));
+  });
+});

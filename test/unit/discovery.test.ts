@@ -1,0 +1,599 @@
+// Workspace discovery over the fixture projects in test/fixtures/discovery: what each function
+// is called, where it is described, which code it runs and with what configuration.
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { HandlerCache } from '../../src/core/discovery/handler-cache';
+import { nodeHandlerTarget, pythonHandlerTarget } from '../../src/core/discovery/handler-files';
+import { parseServerless } from '../../src/core/discovery/serverless';
+import { samEventLabel, serverlessEventLabel } from '../../src/core/discovery/trigger-labels';
+import type { DiscoveredFunction, DiscoveryResult } from '../../src/core/discovery/types';
+import { discoverWorkspace, type DiscoverOptions } from '../../src/core/discovery/workspace';
+
+const fixtures = resolve(__dirname, '../fixtures/discovery');
+const options: DiscoverOptions = { defaultNodeRuntime: 'nodejs22.x' };
+const scratch = mkdtempSync(join(tmpdir(), 'lwb-discovery-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+function byId(result: DiscoveryResult, id: string): DiscoveredFunction {
+  const fn = result.functions.find((f) => f.id === id);
+  assert.ok(fn, `${id} is among ${result.functions.map((f) => f.id).join(', ')}`);
+  return fn;
+}
+
+/** The parts of a function a test compares, with paths relative to `root`. */
+function summary(fn: DiscoveredFunction, root: string) {
+  const rel = (path: string) => path.slice(root.length + 1);
+  return {
+    name: fn.config.name,
+    source: fn.source,
+    sourceFile: rel(fn.sourceFile),
+    sourceLine: fn.sourceLine,
+    runtime: fn.config.runtime,
+    runtimeKnown: fn.runtimeKnown,
+    handler: fn.config.handler,
+    codeDir: rel(fn.config.codeDir) || '.',
+    code:
+      fn.handlerCode &&
+      `${rel(fn.handlerCode.file)}:${fn.handlerCode.line}:${fn.handlerCode.column}#${fn.handlerCode.exportName}`,
+  };
+}
+
+describe('a SAM template with Globals, tags, TypeScript and Python functions, and a nested stack', async () => {
+  const root = join(fixtures, 'sam-app');
+  const result = await discoverWorkspace(root, options);
+
+  test('lists the functions of the template and of the nested one, each once, in order', () => {
+    assert.deepEqual(
+      result.functions.map((f) => f.id),
+      [
+        'nested/stack.yaml#NotifyFunction',
+        'template.yaml#CreateOrderFunction',
+        'template.yaml#LegacyFunction',
+        'template.yaml#ReportFunction',
+      ],
+    );
+    assert.deepEqual(result.problems, [], 'the nested stack points back at its parent; the loop is not followed');
+  });
+
+  test('a TypeScript function built by esbuild: its EntryPoints lead to the source, Globals and !Sub apply', () => {
+    const fn = byId(result, 'template.yaml#CreateOrderFunction');
+    assert.deepEqual(summary(fn, root), {
+      name: 'orders-dev-create',
+      source: 'template',
+      sourceFile: 'template.yaml',
+      sourceLine: 27,
+      runtime: 'nodejs20.x',
+      runtimeKnown: true,
+      handler: 'orders.handler',
+      codeDir: 'ts',
+      code: 'ts/src/orders.ts:5:13#handler',
+    });
+    assert.equal(fn.remoteName, 'orders-dev-create', 'FunctionName resolved from !Sub');
+    assert.equal(fn.config.logicalId, 'CreateOrderFunction');
+    assert.equal(fn.config.timeoutSeconds, 15);
+    assert.equal(fn.config.memoryMB, 256);
+    assert.deepEqual(fn.config.environment, { STAGE: 'dev', TABLE_NAME: 'OrdersTable' });
+    assert.deepEqual(fn.events, ['Api POST /orders', 'SQS OrdersQueue']);
+    assert.deepEqual(fn.warnings, []);
+  });
+
+  test('a handler file without the named export is still linked, at line 1, with a warning', () => {
+    const fn = byId(result, 'template.yaml#LegacyFunction');
+    assert.equal(summary(fn, root).code, 'ts/src/orders.ts:1:0#legacy');
+    assert.equal(fn.remoteName, undefined);
+    assert.equal(fn.config.name, 'LegacyFunction');
+    assert.equal(fn.config.logicalId, undefined, 'the name is the logical id');
+    assert.deepEqual(fn.warnings, [
+      'ts/src/orders.ts has no handler named legacy that Lambda could call; export it as a function, or correct the handler "src/orders.legacy".',
+    ]);
+  });
+
+  test('a Python function: a dotted module path, its own runtime and memory, an unresolvable !GetAtt', () => {
+    const fn = byId(result, 'template.yaml#ReportFunction');
+    assert.deepEqual(summary(fn, root), {
+      name: 'ReportFunction',
+      source: 'template',
+      sourceFile: 'template.yaml',
+      sourceLine: 55,
+      runtime: 'python3.12',
+      runtimeKnown: true,
+      handler: 'reports.app.lambda_handler',
+      codeDir: 'py',
+      code: 'py/reports/app.py:9:4#lambda_handler',
+    });
+    assert.equal(fn.config.memoryMB, 1024);
+    assert.equal(fn.config.timeoutSeconds, 15, 'from Globals');
+    assert.deepEqual(fn.config.environment, { STAGE: 'dev', TABLE_NAME: 'OrdersTable', QUEUE_URL: '' });
+    assert.deepEqual(fn.events, ['Schedule rate(1 day)', 'DynamoDB OrdersTable']);
+    assert.match(fn.warnings.join('\n'), /QUEUE_URL has a value that cannot be resolved locally/);
+  });
+
+  test('a nested stack from a local Location is read, with its own folders', () => {
+    const fn = byId(result, 'nested/stack.yaml#NotifyFunction');
+    assert.deepEqual(summary(fn, root), {
+      name: 'NotifyFunction',
+      source: 'template',
+      sourceFile: 'nested/stack.yaml',
+      sourceLine: 4,
+      runtime: 'nodejs22.x',
+      runtimeKnown: true,
+      handler: 'notify.handler',
+      codeDir: 'nested/src',
+      code: 'nested/src/notify.js:3:8#handler',
+    });
+    assert.deepEqual(fn.events, ['SNS NotifyTopic']);
+  });
+
+  test('handlers that a template describes are not listed again as code', () => {
+    assert.equal(result.functions.filter((f) => f.source === 'code').length, 0, result.functions.map((f) => f.id).join(', '));
+  });
+});
+
+describe('serverless.yml', async () => {
+  const root = join(fixtures, 'serverless-app');
+  const result = await discoverWorkspace(root, options);
+
+  test('functions with the provider under them, variables resolved, and Serverless naming', () => {
+    const create = byId(result, 'serverless.yml#create');
+    assert.deepEqual(summary(create, root), {
+      name: 'create',
+      source: 'serverless',
+      sourceFile: 'serverless.yml',
+      sourceLine: 17,
+      runtime: 'nodejs20.x',
+      runtimeKnown: true,
+      handler: 'src/handlers/create.main',
+      codeDir: '.',
+      code: 'src/handlers/create.ts:3:13#main',
+    });
+    assert.equal(create.remoteName, 'orders-api-dev-create', '<service>-<stage>-<key>, stage from ${opt:stage, "dev"}');
+    assert.equal(create.config.memoryMB, 512);
+    assert.equal(create.config.timeoutSeconds, 10);
+    assert.deepEqual(create.config.environment, { TABLE_NAME: 'orders-dev', SECRET: '${ssm:/orders/secret}' });
+    assert.deepEqual(create.events, ['http POST /orders', 'sqs orders-queue']);
+    assert.deepEqual(create.warnings, [
+      'functions.create.environment.SECRET: ${ssm:/orders/secret} cannot be resolved locally; the text is kept as written.',
+    ]);
+  });
+
+  test("a function's own name is its deployed name; the framework's defaults fill what is not set", () => {
+    const list = byId(result, 'serverless.yml#list');
+    assert.deepEqual(summary(list, root), {
+      name: 'list',
+      source: 'serverless',
+      sourceFile: 'serverless.yml',
+      sourceLine: 27,
+      runtime: 'nodejs20.x',
+      runtimeKnown: true,
+      handler: 'src/handlers/list.handler',
+      codeDir: '.',
+      code: 'src/handlers/list.js:3:15#handler',
+    });
+    assert.equal(list.remoteName, 'orders-list-fn');
+    assert.equal(list.config.timeoutSeconds, 6, "the Serverless Framework's default");
+    assert.equal(list.config.memoryMB, 512);
+    assert.equal(list.config.environment['PAGE_SIZE'], '20');
+    assert.deepEqual(list.events, [
+      'httpApi GET /orders',
+      'schedule rate(5 minutes)',
+      's3 uploads-bucket',
+      'stream dynamodb Orders',
+    ]);
+    assert.deepEqual(
+      result.functions.map((f) => f.id),
+      ['serverless.yml#create', 'serverless.yml#list'],
+    );
+  });
+
+  test('the stage comes from the options; self references, sls:stage and quoted fallbacks resolve', () => {
+    const [fn, other] = parseServerless(
+      `
+service: \${self:custom.service}
+custom:
+  service: shop
+  sizes: { prod: 2048, dev: 256 }
+provider:
+  runtime: python3.12
+  stage: \${opt:stage, 'dev'}
+  memorySize: \${self:custom.sizes.\${sls:stage}}
+  timeout: \${env:TIMEOUT, 30}
+functions:
+  worker:
+    handler: jobs/worker.run
+    environment:
+      MODE: "\${opt:mode, 'fast, safe'}"
+      QUEUE: { Ref: Queue }
+  image:
+    image: 123456789012.dkr.ecr.us-east-1.amazonaws.com/app:latest
+`,
+      '/work/shop/serverless.yml',
+      { stage: 'prod' },
+    );
+    assert.ok(fn);
+    assert.equal(other, undefined, 'container image functions have no handler to run');
+    assert.equal(fn.remoteName, 'shop-prod-worker');
+    assert.equal(fn.config.memoryMB, 2048);
+    assert.equal(fn.config.timeoutSeconds, 30);
+    assert.equal(fn.config.runtime, 'python3.12');
+    assert.equal(fn.config.codeDir, '/work/shop');
+    assert.equal(fn.line, 12);
+    assert.deepEqual(fn.config.environment, { MODE: 'fast, safe', QUEUE: '' });
+    assert.deepEqual(fn.warnings, [
+      'worker: environment variable QUEUE has a value that cannot be resolved locally; it is left empty.',
+    ]);
+  });
+
+  test('a function with no runtime anywhere is marked unknown', () => {
+    const [fn] = parseServerless('service: s\nfunctions:\n  a:\n    handler: index.handler\n', '/w/serverless.yml');
+    assert.equal(fn?.runtimeUnknown, true);
+    assert.equal(fn?.config.memoryMB, 1024);
+    assert.equal(fn?.remoteName, 's-dev-a');
+  });
+});
+
+describe('handlers found in code alone', async () => {
+  const root = join(fixtures, 'code-only');
+  const result = await discoverWorkspace(root, options);
+
+  test('every export form, named after its file, with Lambda defaults and the package folder as code folder', () => {
+    const rows = result.functions.map((fn) => {
+      const { name, code, handler, runtime, runtimeKnown, codeDir } = summary(fn, root);
+      return `${fn.id} | ${name} | ${code ?? ''} | ${handler} | ${codeDir} | ${runtime} | ${runtimeKnown}`;
+    });
+    assert.deepEqual(rows, [
+      'py/app.py#lambda_handler | app | py/app.py:4:4#lambda_handler | app.lambda_handler | py | python3.12 | false',
+      'py/jobs.py#run | jobs-run | py/jobs.py:4:10#run | jobs.run | py | python3.12 | false',
+      'py/jobs.py#process_handler | jobs-process_handler | py/jobs.py:11:4#process_handler | jobs.process_handler | py | python3.12 | false',
+      'src/arrow.ts#handler | arrow | src/arrow.ts:2:13#handler | src/arrow.handler | . | nodejs22.x | true',
+      'src/cjs-exports.cjs#handler | cjs-exports | src/cjs-exports.cjs:5:8#handler | src/cjs-exports.handler | . | nodejs22.x | true',
+      'src/declared.ts#handler | declared | src/declared.ts:5:22#handler | src/declared.handler | . | nodejs22.x | true',
+      'src/default.ts#default | default | src/default.ts:3:0#default | src/default.default | . | nodejs22.x | true',
+      'src/export-list.ts#handler | export-list | src/export-list.ts:1:6#handler | src/export-list.handler | . | nodejs22.x | true',
+      'src/middy-inline.ts#handler | middy-inline | src/middy-inline.ts:4:13#handler | src/middy-inline.handler | . | nodejs22.x | true',
+      'src/middy.ts#handler | middy | src/middy.ts:8:13#handler | src/middy.handler | . | nodejs22.x | true',
+      'src/module-exports.js#handler | module-exports | src/module-exports.js:3:15#handler | src/module-exports.handler | . | nodejs22.x | true',
+      'src/object.cjs#handler | object | src/object.cjs:3:2#handler | src/object.handler | . | nodejs22.x | true',
+      'src/renamed.ts#handler | renamed | src/renamed.ts:1:15#handler | src/renamed.handler | . | nodejs22.x | true',
+      'src/shorthand.js#handler | shorthand | src/shorthand.js:3:15#handler | src/shorthand.handler | . | nodejs22.x | true',
+      'src/sync.mjs#handler | sync | src/sync.mjs:1:16#handler | src/sync.handler | . | nodejs22.x | true',
+      'src/typed.ts#main | typed-main | src/typed.ts:3:13#main | src/typed.main | . | nodejs22.x | true',
+      'src/typed.ts#apiHandler | typed-apiHandler | src/typed.ts:5:13#apiHandler | src/typed.apiHandler | . | nodejs22.x | true',
+      'src/typed.ts#consume | typed-consume | src/typed.ts:7:22#consume | src/typed.consume | . | nodejs22.x | true',
+      'src/users/index.ts#handler | users | src/users/index.ts:1:13#handler | src/users/index.handler | . | nodejs22.x | true',
+      'src/wrapped.ts#processOrder | wrapped-processOrder | src/wrapped.ts:7:13#processOrder | src/wrapped.processOrder | . | nodejs22.x | true',
+    ]);
+    assert.deepEqual(result.problems, []);
+  });
+
+  test('each has the defaults of a function nothing describes', () => {
+    const fn = byId(result, 'src/arrow.ts#handler');
+    assert.equal(fn.source, 'code');
+    assert.equal(fn.sourceFile, join(root, 'src/arrow.ts'));
+    assert.equal(fn.sourceLine, 2);
+    assert.equal(fn.config.timeoutSeconds, 3);
+    assert.equal(fn.config.memoryMB, 128);
+    assert.deepEqual(fn.config.environment, {});
+    assert.deepEqual(fn.events, []);
+    assert.equal(fn.remoteName, undefined);
+    assert.equal(fn.handlerCode?.language, 'typescript');
+    assert.equal(byId(result, 'src/sync.mjs#handler').handlerCode?.language, 'javascript');
+  });
+
+  test('a Python runtime named by the options counts as known', async () => {
+    const named = await discoverWorkspace(root, { ...options, defaultPythonRuntime: 'python3.11' });
+    const fn = byId(named, 'py/app.py#lambda_handler');
+    assert.equal(fn.config.runtime, 'python3.11');
+    assert.equal(fn.runtimeKnown, true);
+  });
+});
+
+test('look-alikes are not handlers: unexported, not functions, methods, tests, declarations, helpers', async () => {
+  const result = await discoverWorkspace(join(fixtures, 'lookalikes'), options);
+  assert.deepEqual(
+    result.functions.map((f) => f.id),
+    [],
+  );
+  assert.deepEqual(result.problems, []);
+});
+
+describe('a monorepo: two services, installed packages, build output, a broken template', async () => {
+  const root = join(scratch, 'monorepo');
+  cpSync(join(fixtures, 'monorepo'), root, { recursive: true });
+  // Folders git would not keep in a fixture, and a template that does not parse.
+  const handlerCode = 'exports.handler = async (event, context) => ({ event, context });\n';
+  for (const folder of [
+    'node_modules/some-lib',
+    'services/orders/.aws-sam/build/ApiFunction',
+    'services/users/dist',
+    'venv/lib',
+  ]) {
+    mkdirSync(join(root, folder), { recursive: true });
+    writeFileSync(join(root, folder, 'index.js'), handlerCode);
+  }
+  mkdirSync(join(root, 'broken'));
+  writeFileSync(
+    join(root, 'broken/template.yaml'),
+    'Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: [app.handler\n      Runtime: nodejs22.x\n',
+  );
+  const result = await discoverWorkspace(root, options);
+
+  test('the same logical id in two templates gets unique names: the later one takes its folder', () => {
+    assert.deepEqual(
+      result.functions.map((f) => [f.id, f.config.name, f.config.logicalId, f.events.join()]),
+      [
+        ['services/orders/template.yaml#ApiFunction', 'ApiFunction', undefined, 'HttpApi GET /orders'],
+        ['services/users/template.yaml#ApiFunction', 'ApiFunction-users', 'ApiFunction', 'HttpApi GET /users'],
+      ],
+    );
+    assert.equal(
+      byId(result, 'services/users/template.yaml#ApiFunction').handlerCode?.file,
+      join(root, 'services/users/src/app.js'),
+    );
+  });
+
+  test('a template that does not parse is a problem at its line; the other templates still list', () => {
+    assert.equal(result.problems.length, 1);
+    const [problem] = result.problems;
+    assert.equal(problem?.file, join(root, 'broken/template.yaml'));
+    assert.equal(problem?.line, 6);
+    assert.equal(problem?.column, 6);
+    assert.match(
+      problem?.message ?? '',
+      /^broken\/template\.yaml is not valid YAML: .+\. Fix it, and its functions will be listed again\.$/,
+    );
+  });
+
+  test('a template* file that is not CloudFormation is not read as one', () => {
+    assert.ok(!result.functions.some((f) => f.sourceFile.endsWith('template-notes.yaml')));
+  });
+
+  test('a template that is not a map is a problem at line 1', async () => {
+    const other = join(scratch, 'not-a-map');
+    mkdirSync(other);
+    writeFileSync(join(other, 'template.yaml'), '- just\n- a list\n');
+    const found = await discoverWorkspace(other, options);
+    assert.deepEqual(
+      found.problems.map((p) => [p.line, p.column, p.message]),
+      [[1, 0, `${join(other, 'template.yaml')} is not a CloudFormation template: it is not a map.`]],
+    );
+  });
+});
+
+test('a template function without a runtime: assumed from its code, and marked as not known', async () => {
+  const root = join(fixtures, 'no-runtime');
+  const result = await discoverWorkspace(root, options);
+  const untyped = byId(result, 'template.yaml#UntypedFunction');
+  assert.deepEqual(summary(untyped, root), {
+    name: 'UntypedFunction',
+    source: 'template',
+    sourceFile: 'template.yaml',
+    sourceLine: 4,
+    runtime: 'nodejs22.x',
+    runtimeKnown: false,
+    handler: 'index.handler',
+    codeDir: 'src',
+    code: 'src/index.js:1:8#handler',
+  });
+  const missing = byId(result, 'template.yaml#MissingCodeFunction');
+  assert.equal(missing.config.runtime, 'provided.al2023', 'nothing tells which runtime');
+  assert.equal(missing.runtimeKnown, false);
+  assert.equal(missing.handlerCode, undefined);
+  assert.deepEqual(missing.warnings, [
+    'MissingCodeFunction: the template names no Runtime, so local runs assume one; add Runtime to the function or to Globals.',
+    'No file for the handler "gone.handler" was found in src; check the handler and the code folder (CodeUri).',
+  ]);
+});
+
+test('overrides apply last, by id: runtime (then known), timeout, memory, environment merged over', async () => {
+  const result = await discoverWorkspace(join(fixtures, 'no-runtime'), {
+    ...options,
+    overrides: {
+      'template.yaml#UntypedFunction': {
+        runtime: 'nodejs20.x',
+        timeoutSeconds: 30,
+        memoryMB: 512,
+        environment: { LEVEL: 'debug' },
+      },
+      'template.yaml#Elsewhere': { runtime: 'python3.13' },
+    },
+  });
+  const fn = byId(result, 'template.yaml#UntypedFunction');
+  assert.equal(fn.config.runtime, 'nodejs20.x');
+  assert.equal(fn.runtimeKnown, true);
+  assert.equal(fn.config.timeoutSeconds, 30);
+  assert.equal(fn.config.memoryMB, 512);
+  assert.deepEqual(fn.config.environment, { LEVEL: 'debug' });
+  assert.equal(byId(result, 'template.yaml#MissingCodeFunction').runtimeKnown, false);
+
+  const code = await discoverWorkspace(join(fixtures, 'code-only'), {
+    ...options,
+    overrides: { 'py/app.py#lambda_handler': { runtime: 'python3.13', environment: { A: '1' } } },
+  });
+  const python = byId(code, 'py/app.py#lambda_handler');
+  assert.equal(python.config.runtime, 'python3.13');
+  assert.equal(python.runtimeKnown, true);
+  assert.deepEqual(python.config.environment, { A: '1' });
+});
+
+test('the whole fixture folder: sorted by source, file and line; names unique; ids relative with /', async () => {
+  const result = await discoverWorkspace(fixtures, options);
+  const sources = result.functions.map((f) => f.source);
+  assert.deepEqual(
+    sources,
+    [...sources].sort((a, b) => ['template', 'serverless', 'code'].indexOf(a) - ['template', 'serverless', 'code'].indexOf(b)),
+  );
+  const names = result.functions.map((f) => f.config.name);
+  assert.equal(new Set(names).size, names.length, names.join(', '));
+  assert.ok(result.functions.every((f) => !f.id.startsWith('/') && !f.id.includes('\\')));
+  assert.deepEqual(
+    result.functions.filter((f) => f.source !== 'code').map((f) => f.id),
+    [
+      'monorepo/services/orders/template.yaml#ApiFunction',
+      'monorepo/services/users/template.yaml#ApiFunction',
+      'no-runtime/template.yaml#UntypedFunction',
+      'no-runtime/template.yaml#MissingCodeFunction',
+      'sam-app/nested/stack.yaml#NotifyFunction',
+      'sam-app/template.yaml#CreateOrderFunction',
+      'sam-app/template.yaml#LegacyFunction',
+      'sam-app/template.yaml#ReportFunction',
+      'serverless-app/serverless.yml#create',
+      'serverless-app/serverless.yml#list',
+    ],
+  );
+  assert.equal(byId(result, 'monorepo/services/users/template.yaml#ApiFunction').config.name, 'ApiFunction-users');
+  assert.ok(result.filesScanned > 30);
+  assert.ok(result.durationMs > 0);
+});
+
+test('a file that changed is parsed again', async () => {
+  const root = join(scratch, 'changing');
+  mkdirSync(root);
+  const file = join(root, 'worker.ts');
+  writeFileSync(file, 'export const handler = async (event: unknown) => event;\n');
+  const first = await discoverWorkspace(root, options);
+  assert.deepEqual(
+    first.functions.map((f) => f.id),
+    ['worker.ts#handler'],
+  );
+  writeFileSync(file, '\n\nexport async function handler(event: unknown) {\n  return event;\n}\n');
+  const second = await discoverWorkspace(root, options);
+  assert.equal(second.functions[0]?.handlerCode?.line, 3);
+});
+
+test('a cache file carries what was found to the next process', async () => {
+  const cacheFile = join(scratch, 'cache', 'discovery.json');
+  const root = join(fixtures, 'code-only');
+  const first = await discoverWorkspace(root, { ...options, cacheFile });
+  const saved = JSON.parse(readFileSync(cacheFile, 'utf8')) as { version: number; entries: [string, ...unknown[]][] };
+  assert.equal(saved.version, 1);
+  assert.ok(saved.entries.some(([file]) => file === join(root, 'src/arrow.ts')));
+  const again = await discoverWorkspace(root, { ...options, cacheFile });
+  assert.deepEqual(again.functions, first.functions);
+});
+
+describe('the handler cache', () => {
+  const file = '/work/app/src/a.ts';
+  const handler = { file, exportName: 'handler', line: 3, column: 13, language: 'typescript' } as const;
+  const old = { size: 120, mtimeMs: Date.now() - 60_000 };
+
+  test('gives back what was stored while size and modification time are the same', () => {
+    const cache = new HandlerCache();
+    cache.store(file, old, [handler]);
+    assert.deepEqual(cache.lookup(file, old), [handler]);
+    assert.equal(cache.lookup(file, { ...old, size: 121 }), undefined);
+    assert.equal(cache.lookup(file, { ...old, mtimeMs: old.mtimeMs + 1 }), undefined);
+  });
+
+  test('does not trust a file that was modified just before it was read', () => {
+    const cache = new HandlerCache();
+    const fresh = { size: 120, mtimeMs: Date.now() };
+    cache.store(file, fresh, [handler]);
+    assert.equal(cache.lookup(file, fresh), undefined);
+  });
+
+  test('survives a save and load; a damaged or older file adds nothing', () => {
+    const path = join(scratch, 'handler-cache.json');
+    const cache = new HandlerCache();
+    cache.store(file, old, [handler]);
+    cache.save(path);
+    const loaded = new HandlerCache();
+    loaded.load(path);
+    assert.deepEqual(loaded.lookup(file, old), [handler]);
+    for (const text of ['{ not json', JSON.stringify({ version: 0, entries: [[file, 120, old.mtimeMs, Date.now(), []]] })]) {
+      writeFileSync(path, text);
+      const other = new HandlerCache();
+      other.load(path);
+      assert.equal(other.lookup(file, old), undefined, text);
+    }
+  });
+
+  test('forgets the files of a root that a scan no longer saw', () => {
+    const cache = new HandlerCache();
+    cache.store(file, old, [handler]);
+    cache.store('/elsewhere/b.ts', old, []);
+    cache.keepOnly('/work/app', new Set());
+    assert.equal(cache.lookup(file, old), undefined);
+    assert.deepEqual(cache.lookup('/elsewhere/b.ts', old), []);
+  });
+});
+
+describe('handler strings to files, and triggers to labels', () => {
+  test('Node.js: the module path under the code folder, TypeScript first, esbuild EntryPoints before all', () => {
+    assert.deepEqual(nodeHandlerTarget('/app', 'src/orders.create.inner'), {
+      language: 'node',
+      candidates: ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'].map((ext) => `/app/src/orders${ext}`),
+      exportName: 'create',
+    });
+    assert.deepEqual(nodeHandlerTarget('/app', 'app.handler', ['lib/other.ts', 'src/app.ts'])?.candidates[0], '/app/src/app.ts');
+    assert.deepEqual(nodeHandlerTarget('/app', 'index.handler', ['src/main.ts'])?.candidates[0], '/app/src/main.ts');
+    assert.equal(nodeHandlerTarget('/app', 'nodot'), undefined);
+  });
+
+  test('Python: slashes or dots to folders, then the module file or a package', () => {
+    for (const handler of ['jobs/nightly/report.run', 'jobs.nightly.report.run']) {
+      assert.deepEqual(pythonHandlerTarget('/app', handler), {
+        language: 'python',
+        candidates: ['/app/jobs/nightly/report.py', '/app/jobs/nightly/report/__init__.py'],
+        exportName: 'run',
+      });
+    }
+    assert.equal(pythonHandlerTarget('/app', 'handler'), undefined);
+  });
+
+  test('SAM events', () => {
+    const labels = [
+      { Type: 'HttpApi' },
+      { Type: 'Api', Properties: { Path: 'users/{id}', Method: 'any' } },
+      { Type: 'S3', Properties: { Bucket: { Ref: 'Uploads' }, Events: 's3:ObjectCreated:*' } },
+      { Type: 'SQS', Properties: { Queue: 'arn:aws:sqs:eu-west-1:123456789012:jobs' } },
+      { Type: 'Kinesis', Properties: { Stream: { 'Fn::GetAtt': ['Clicks', 'Arn'] } } },
+      { Type: 'ScheduleV2', Properties: { ScheduleExpression: 'cron(0 8 * * ? *)' } },
+      { Type: 'EventBridgeRule', Properties: { Pattern: { source: ['aws.ec2', 'my.app'] } } },
+      { Type: 'CloudWatchEvent', Properties: { Pattern: { 'detail-type': ['x'] } } },
+      { Type: 'Cognito', Properties: {} },
+      { NoType: true },
+    ].map((event) => samEventLabel(event));
+    assert.deepEqual(labels, [
+      'HttpApi $default',
+      'Api ANY /users/{id}',
+      'S3 Uploads',
+      'SQS jobs',
+      'Kinesis Clicks',
+      'ScheduleV2 cron(0 8 * * ? *)',
+      'EventBridgeRule aws.ec2,my.app',
+      'CloudWatchEvent',
+      'Cognito',
+      undefined,
+    ]);
+  });
+
+  test('serverless.yml events', () => {
+    const labels = [
+      { http: 'GET users/{id}' },
+      { httpApi: '*' },
+      { httpApi: { method: '*', path: '/any' } },
+      { sns: 'alerts' },
+      { sqs: { arn: { 'Fn::GetAtt': ['JobsQueue', 'Arn'] } } },
+      { schedule: { rate: ['rate(1 hour)', 'cron(0 12 * * ? *)'] } },
+      { stream: { type: 'kinesis', arn: 'arn:aws:kinesis:us-east-1:123456789012:stream/clicks' } },
+      { eventBridge: { pattern: { source: ['my.app'] } } },
+      { websocket: { route: '$connect' } },
+      { cloudwatchLog: '/aws/lambda/other' },
+    ].map((event) => serverlessEventLabel(event));
+    assert.deepEqual(labels, [
+      'http GET /users/{id}',
+      'httpApi *',
+      'httpApi ANY /any',
+      'sns alerts',
+      'sqs JobsQueue',
+      'schedule rate(1 hour), cron(0 12 * * ? *)',
+      'stream kinesis clicks',
+      'eventBridge my.app',
+      'websocket $connect',
+      'cloudwatchLog',
+    ]);
+  });
+});
