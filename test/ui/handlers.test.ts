@@ -37,8 +37,10 @@ describe('handlers: the Local view, CodeLens, invoke and debug', () => {
     return wb.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
   }
 
-  function lens(text: string) {
-    return wb.page.locator('.editor-group-container.active .codelens-decoration a', { hasText: text }).first();
+  /** A lens by its whole title (a substring would also match "Invoke hello-deployed" for "Deploy"). */
+  function lens(title: string) {
+    const exact = new RegExp(`^\\s*${title}\\s*$`);
+    return wb.page.locator('.editor-group-container.active .codelens-decoration a', { hasText: exact }).first();
   }
 
   /** In the open event picker: the empty event. */

@@ -3,6 +3,7 @@
 // as reading it; the price is that only what the file itself says is known (names, parameters,
 // types imported from `aws-lambda`), which is also what a person reading it would go by.
 import ts from 'typescript';
+import { blankFunctionBodies } from './function-bodies';
 import { handlerLanguageOf, isTestFile } from './source-files';
 import type { HandlerLanguage, HandlerLocation } from './types';
 
@@ -12,13 +13,31 @@ const CONTEXT_PARAMETERS = new Set(['context', '_context', 'ctx']);
 /** Wrappers of wrappers (`withA(withB(fn))`) and aliases (`const a = b`) are followed this deep. */
 const MAX_DEPTH = 8;
 
-export function findNodeHandlers(file: string, text: string): HandlerLocation[] {
+/**
+ * `bodies: 'parse'` parses function bodies too, as a check of the default: the same handlers, at
+ * the same places, for more time.
+ */
+export function findNodeHandlers(file: string, text: string, bodies: 'blank' | 'parse' = 'blank'): HandlerLocation[] {
   const language = handlerLanguageOf(file);
   if (language === undefined || language === 'python' || isTestFile(file)) return [];
+  const kind = scriptKindOf(file);
+  const blanked = bodies === 'blank' ? blankFunctionBodies(text, kind) : text;
+  let source = parse(file, blanked, kind);
+  // The parser read the text otherwise than the scanner did (it never should): the whole text decides.
+  if (blanked !== text && hasSyntaxErrors(source)) source = parse(file, text, kind);
+  return new ModuleExports(source, language).handlers();
+}
+
+function parse(file: string, text: string, kind: ts.ScriptKind): ts.SourceFile {
   // No parent pointers and no JSDoc: neither is read below, and both cost time on every file.
   const options = { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone };
-  const source = ts.createSourceFile(file, text, options, false, scriptKindOf(file));
-  return new ModuleExports(source, language).handlers();
+  return ts.createSourceFile(file, text, options, false, kind);
+}
+
+/** The parser's own diagnostics, which the public API leaves off the type. */
+function hasSyntaxErrors(source: ts.SourceFile): boolean {
+  const { parseDiagnostics } = source as ts.SourceFile & { readonly parseDiagnostics?: readonly unknown[] };
+  return parseDiagnostics !== undefined && parseDiagnostics.length > 0;
 }
 
 function scriptKindOf(file: string): ts.ScriptKind {
