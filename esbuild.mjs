@@ -97,8 +97,17 @@ async function build() {
       plugins: [lazyAwsSdk],
     },
     { ...common, entryPoints: ['src/ui/features.ts'], outfile: 'dist/features.js', plugins: [lazyAwsSdk] },
-    // Handler discovery runs in a worker thread with the TypeScript compiler bundled in.
-    { ...common, entryPoints: ['src/discovery-worker.ts'], outfile: 'dist/discovery-worker.js' },
+    // Handler discovery runs in a worker thread with the TypeScript compiler bundled in. Its names
+    // are not mangled: minified, esbuild wraps TypeScript's module in an arrow function, which V8
+    // evaluates about 100 ms slower than the plain function it keeps otherwise.
+    {
+      ...common,
+      entryPoints: ['src/discovery-worker.ts'],
+      outfile: 'dist/discovery-worker.js',
+      minify: false,
+      minifyWhitespace: flags.production,
+      minifySyntax: flags.production,
+    },
     {
       ...common,
       entryPoints: ['src/cli.ts'],

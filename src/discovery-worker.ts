@@ -4,6 +4,7 @@
 import { parentPort } from 'node:worker_threads';
 import { discoverWorkspace, findHandlersInText, type DiscoverOptions } from './core/discovery/workspace';
 import type { DiscoveryResult, HandlerLocation } from './core/discovery/types';
+import { warmUpParser } from './core/discovery/parser-warmup';
 
 export type DiscoveryRequest =
   | { readonly id: number; readonly kind: 'workspace'; readonly root: string; readonly options: DiscoverOptions }
@@ -17,8 +18,16 @@ export type DiscoveryReply =
 const port = parentPort;
 if (port === null) throw new Error('discovery-worker.js runs as a worker thread of the extension.');
 
+let warming = false;
 port.on('message', (request: DiscoveryRequest) => {
-  void answer(request).then((reply) => port.postMessage(reply));
+  void answer(request).then((reply) => {
+    port.postMessage(reply);
+    // After the first answer, not before: warming the parser must not delay the first scan.
+    if (!warming) {
+      warming = true;
+      warmUpParser();
+    }
+  });
 });
 
 async function answer(request: DiscoveryRequest): Promise<DiscoveryReply> {

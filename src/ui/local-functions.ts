@@ -65,7 +65,14 @@ export class LocalFunctions implements vscode.Disposable {
   }
 
   list(): Promise<LocalFunction[]> {
-    this.cached ??= this.read();
+    if (this.cached === undefined) {
+      const reading = this.read();
+      this.cached = reading;
+      // A failed discovery is reported to its caller and tried again on the next request.
+      reading.catch(() => {
+        if (this.cached === reading) this.cached = undefined;
+      });
+    }
     return this.cached;
   }
 

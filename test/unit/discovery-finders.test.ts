@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { findNodeHandlers } from '../../src/core/discovery/code-handlers';
 import { findPythonHandlers } from '../../src/core/discovery/python-handlers';
+import { warmupSample } from '../../src/core/discovery/parser-warmup';
 import { findHandlersInText } from '../../src/core/discovery/workspace';
 
 /** `export@line:column` for each handler found, the form the expectations below are written in. */
@@ -293,4 +294,14 @@ test('the text search before parsing never rules out a file the finders would ac
     assert.deepEqual(findHandlersInText('/w/edge.ts', text), findNodeHandlers('/w/edge.ts', text), text);
     assert.equal(findNodeHandlers('/w/edge.ts', text).length, 1, text);
   }
+});
+
+test('the parser warm-up sample is a real handler file: its handler is found where it is', () => {
+  const text = warmupSample(2);
+  const found = findHandlersInText('warmup.ts', text);
+  const line = text.split('\n').findIndex((l) => l.startsWith('export const handler')) + 1;
+  assert.deepEqual(
+    found.map((h) => [h.exportName, h.line, h.language]),
+    [['handler', line, 'typescript']],
+  );
 });

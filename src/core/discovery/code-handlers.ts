@@ -93,12 +93,12 @@ class ModuleExports {
       if (resolved === undefined) continue;
       const typedAsHandler = resolved.typedAsHandler || this.isLambdaHandlerType(site.declaredType);
       if (!this.looksLikeHandler(site, resolved.fn, typedAsHandler)) continue;
-      const { line, character } = this.source.getLineAndCharacterOfPosition(this.positionOf(site).getStart(this.source));
+      const { line, column } = lineAndColumnOf(this.source, this.positionOf(site).getStart(this.source));
       found.set(site.exportName, {
         file: this.source.fileName,
         exportName: site.exportName,
-        line: line + 1,
-        column: character,
+        line,
+        column,
         language: this.language,
       });
     }
@@ -194,14 +194,19 @@ class ModuleExports {
 
   /** `exports.handler = ...`, `module.exports.handler = ...`, `module.exports = { handler }`. */
   private readCommonJsExport(expression: ts.Expression): void {
-    if (!isAssignment(expression)) return;
-    let value = expression.right;
-    // `exports.a = module.exports.a = fn` exports the innermost value under each name.
+    // `exports.a = module.exports.a = fn` exports the innermost value under each name, the innermost
+    // name first. Compiled modules start with chains of hundreds (`exports.a = exports.b = ... = void 0`),
+    // so the chain is walked once rather than once per link.
+    const targets: ts.Expression[] = [];
+    let value = expression;
     while (isAssignment(value)) {
-      this.readCommonJsExport(value);
+      targets.push(value.left);
       value = value.right;
     }
-    const target = expression.left;
+    for (let i = targets.length - 1; i >= 0; i--) this.readCommonJsTarget(targets[i] as ts.Expression, value);
+  }
+
+  private readCommonJsTarget(target: ts.Expression, value: ts.Expression): void {
     const named = commonJsExportName(target);
     if (named !== undefined) {
       this.sites.push({ exportName: named.name, value, at: named.at });
@@ -334,6 +339,26 @@ class ModuleExports {
     }
     return site.at;
   }
+}
+
+/**
+ * The 1-based line and 0-based column of a position, as TypeScript counts them. When `\n` is the
+ * only line break in the text, counting those up to the position is enough, and cheaper than the
+ * start of every line, which TypeScript computes first.
+ */
+function lineAndColumnOf(source: ts.SourceFile, position: number): { line: number; column: number } {
+  const text = source.text;
+  if (text.includes('\r') || text.includes('\u2028') || text.includes('\u2029')) {
+    const { line, character } = source.getLineAndCharacterOfPosition(position);
+    return { line: line + 1, column: character };
+  }
+  let line = 1;
+  let lineStart = 0;
+  for (let at = text.indexOf('\n'); at >= 0 && at < position; at = text.indexOf('\n', at + 1)) {
+    line++;
+    lineStart = at + 1;
+  }
+  return { line, column: position - lineStart };
 }
 
 function hasModifier(node: ts.HasModifiers, kind: ts.SyntaxKind): boolean {

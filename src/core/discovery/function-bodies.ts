@@ -170,12 +170,24 @@ function blank(run: string): string {
   return ' '.repeat(run.length);
 }
 
+/** What the scanner's error callback throws: text the scanner cannot read is parsed as it is. */
+class UnreadableText extends Error {}
+const UNREADABLE = new UnreadableText('The scanner reported an error.');
+
 /** `[start, end, start, end...]` of body insides, or undefined when the text is not read with certainty. */
 function bodyRanges(text: string, mayHoldJsx: boolean): number[] | undefined {
-  let failed = false;
   const scanner = ts.createScanner(ts.ScriptTarget.Latest, true, ts.LanguageVariant.Standard, text, () => {
-    failed = true;
+    throw UNREADABLE;
   });
+  try {
+    return scanBodies(scanner, mayHoldJsx);
+  } catch (error) {
+    if (error === UNREADABLE) return undefined;
+    throw error;
+  }
+}
+
+function scanBodies(scanner: ts.Scanner, mayHoldJsx: boolean): number[] | undefined {
   const ranges: number[] = [];
   const stack: Open[] = [];
   /** The stack's height inside the body being blanked; -1 outside bodies. */
@@ -183,6 +195,8 @@ function bodyRanges(text: string, mayHoldJsx: boolean): number[] | undefined {
   let bodyStart = 0;
   /** The stack's height at which a class keyword waits for its body. */
   let classDepth = -1;
+  /** How deep in `<...>` the class's header is (`class A<T extends { id: string }> extends B<{ x: 1 }> {`). */
+  let classAngles = 0;
   /** In a return type (after `name(...):`): how deep in its own brackets; -1 outside. */
   let typeDepth = -1;
   let previous: ts.SyntaxKind = K.Unknown;
@@ -191,7 +205,6 @@ function bodyRanges(text: string, mayHoldJsx: boolean): number[] | undefined {
   let closed: Open = Open.Block;
 
   for (let token = scanner.scan(); token !== EOF; token = scanner.scan()) {
-    if (failed) return undefined;
     const inBody = bodyDepth >= 0;
     if (token === CLOSE_BRACE && stack[stack.length - 1] === Open.Substitution) {
       token = scanner.reScanTemplateToken(false);
@@ -228,7 +241,7 @@ function bodyRanges(text: string, mayHoldJsx: boolean): number[] | undefined {
         } else {
           kind = opensLiteral(previous, closed) ? Open.Literal : Open.Block;
         }
-        if (classDepth === stack.length) {
+        if (classDepth === stack.length && classAngles === 0) {
           kind = Open.ClassBody;
           classDepth = -1;
         }
@@ -276,13 +289,21 @@ function bodyRanges(text: string, mayHoldJsx: boolean): number[] | undefined {
         break;
       case CLASS:
         // Not `x.class`, a property of that name.
-        if (!inBody && previous !== K.DotToken) classDepth = stack.length;
+        if (!inBody && previous !== K.DotToken) {
+          classDepth = stack.length;
+          classAngles = 0;
+        }
+        break;
+      case LESS_THAN:
+      case GREATER_THAN:
+        // In a class's header `<` and `>` only enclose type parameters and arguments.
+        if (classDepth === stack.length) classAngles += token === LESS_THAN ? 1 : -1;
         break;
     }
     beforePrevious = previous;
     previous = token;
   }
-  return failed || stack.length > 0 ? undefined : ranges;
+  return stack.length > 0 ? undefined : ranges;
 }
 
 /** Whether a `/` or `<` after `previous` starts a regular expression (or JSX) rather than dividing. */
@@ -376,7 +397,12 @@ function startsTypeMember(scanner: ts.Scanner): boolean {
     const third = scanner.scan();
     return third === COLON || third === K.InKeyword;
   }
-  if (first !== K.Identifier && first !== K.StringLiteral && first !== K.NumericLiteral && !(first >= K.FirstKeyword && first <= K.LastKeyword)) {
+  if (
+    first !== K.Identifier &&
+    first !== K.StringLiteral &&
+    first !== K.NumericLiteral &&
+    !(first >= K.FirstKeyword && first <= K.LastKeyword)
+  ) {
     return false;
   }
   const second = scanner.scan();

@@ -8,7 +8,7 @@ const EVENT_PARAMETERS = new Set(['event', '_event', 'evt']);
 const CONTEXT_PARAMETERS = new Set(['context', '_context', 'ctx', 'lambda_context']);
 
 export function findPythonHandlers(file: string, text: string): HandlerLocation[] {
-  if (handlerLanguageOf(file) !== 'python' || isTestFile(file)) return [];
+  if (handlerLanguageOf(file) !== 'python' || isTestFile(file) || !hasHandlerLikeDef(text)) return [];
   const handlers: HandlerLocation[] = [];
   const seen = new Set<string>();
   for (const def of moduleLevelDefs(text)) {
@@ -17,6 +17,28 @@ export function findPythonHandlers(file: string, text: string): HandlerLocation[
     handlers.push({ file, exportName: def.name, line: def.line, column: def.column, language: 'python' });
   }
   return handlers;
+}
+
+/**
+ * Whether any line that starts with `def` or `async def` declares a function that looks like a
+ * handler, wherever the line is: the scan below only leaves out some of these lines (those in
+ * strings and brackets), so without one it cannot find a handler, and most modules skip it.
+ */
+function hasHandlerLikeDef(text: string): boolean {
+  for (const first of ['d', 'a']) {
+    for (let at = lineStartingWith(text, first, 0); at >= 0; at = lineStartingWith(text, first, at + 1)) {
+      const def = readDefHeader(text, at);
+      if (def !== undefined && looksLikeHandler(def.name, readParameters(text, def.openParen))) return true;
+    }
+  }
+  return false;
+}
+
+/** The first line start at or after `from` whose line starts with `char`, or -1. */
+function lineStartingWith(text: string, char: string, from: number): number {
+  if (from === 0 && text.startsWith(char)) return 0;
+  const newline = text.indexOf(`\n${char}`, Math.max(0, from - 1));
+  return newline < 0 ? -1 : newline + 1;
 }
 
 interface PythonDef {
@@ -41,28 +63,28 @@ const NEWLINE = 10;
 const HASH = 35;
 const SINGLE_QUOTE = 39;
 const DOUBLE_QUOTE = 34;
-const OPENERS = new Set([40, 91, 123]); // ( [ {
-const CLOSERS = new Set([41, 93, 125]); // ) ] }
 const LOWERCASE_A = 97;
 const LOWERCASE_D = 100;
 const BACKSLASH = 92;
+/** 1 for the ASCII characters the module-level scan acts on (line breaks, comments, quotes, brackets), 0 for the rest. */
+const SPECIAL = new Uint8Array(128);
+/** +1 for an opening bracket, -1 for a closing one. */
+const BRACKET = new Int8Array(128);
+for (const char of '\n#\'"()[]{}') SPECIAL[char.charCodeAt(0)] = 1;
+for (const char of '([{') BRACKET[char.charCodeAt(0)] = 1;
+for (const char of ')]}') BRACKET[char.charCodeAt(0)] = -1;
 
 /** The `def` and `async def` statements at column 0 that are code, not text in a string or comment. */
 function moduleLevelDefs(text: string): PythonDef[] {
   const defs: PythonDef[] = [];
   const scanner = new PythonScanner(text);
+  const length = text.length;
   let line = 1;
   let lineStart = 0;
   let depth = 0;
-  while (scanner.index < text.length) {
-    const index = scanner.index;
+  let index = 0;
+  while (index < length) {
     const code = text.charCodeAt(index);
-    if (code === NEWLINE) {
-      line++;
-      lineStart = index + 1;
-      scanner.index++;
-      continue;
-    }
     if (index === lineStart && depth === 0 && (code === LOWERCASE_D || code === LOWERCASE_A)) {
       const def = readDefHeader(text, index);
       if (def !== undefined) {
@@ -70,20 +92,28 @@ function moduleLevelDefs(text: string): PythonDef[] {
         defs.push({ name: def.name, parameters, line, column: def.nameStart - lineStart });
       }
     }
-    if (code === HASH) {
+    if (code >= 128 || SPECIAL[code] === 0) {
+      index++;
+    } else if (code === NEWLINE) {
+      line++;
+      lineStart = ++index;
+    } else if (code === HASH) {
+      scanner.index = index;
       scanner.skipComment();
+      index = scanner.index;
     } else if (code === DOUBLE_QUOTE || code === SINGLE_QUOTE) {
-      // Newlines inside a triple-quoted string still count as lines.
-      const start = scanner.index;
+      scanner.index = index;
       scanner.skipString();
-      for (let i = text.indexOf('\n', start); i >= 0 && i < scanner.index; i = text.indexOf('\n', i + 1)) {
+      // Newlines inside a triple-quoted string still count as lines.
+      for (let i = text.indexOf('\n', index); i >= 0 && i < scanner.index; i = text.indexOf('\n', i + 1)) {
         line++;
         lineStart = i + 1;
       }
+      index = scanner.index;
     } else {
-      if (OPENERS.has(code)) depth++;
-      else if (CLOSERS.has(code) && depth > 0) depth--;
-      scanner.index++;
+      const step = BRACKET[code] ?? 0;
+      if (step > 0 || depth > 0) depth += step;
+      index++;
     }
   }
   return defs;

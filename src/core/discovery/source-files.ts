@@ -46,7 +46,7 @@ export function isTestFile(file: string): boolean {
   if (name === 'conftest.py' || (name.endsWith('.py') && (name.startsWith('test_') || name.endsWith('_test.py')))) {
     return true;
   }
-  return file.split(/[\\/]/).includes('__tests__');
+  return file.includes('__tests__') && file.split(/[\\/]/).includes('__tests__');
 }
 
 /** Whether a folder holds nothing of the user's own code: dependencies, builds, hidden tool state. */

@@ -70,22 +70,32 @@ function mayHoldHandlers(python: boolean, text: string): boolean {
   if (!text.includes('export')) return false;
   // A name ending in handler/Handler, or a type from aws-lambda.
   if (text.includes('andler') || text.includes('aws-lambda')) return true;
-  // Lambda's parameters: the context is a second parameter, after a comma (or a comment, or `...`);
-  // the event is a first one, after a parenthesis (or `this: T,`, a comment, a decorator).
-  return hasWord(text, CONTEXT_PARAMETER_WORDS, ',/.') && hasWord(text, EVENT_PARAMETER_WORDS, '(,/)');
+  // Lambda's parameters: the context is a second parameter, after a comma, a comment or `...`; the
+  // event is a first one, after a parenthesis (or `this: T,`, a comment, a decorator), and a second
+  // parameter follows it, so a `)` right after it (`catch (e)`, `(e) =>`) ends the list instead.
+  return hasWord(text, CONTEXT_PARAMETER_WORDS, ',/.', '') && hasWord(text, EVENT_PARAMETER_WORDS, '(,/)', ')');
 }
 
 const CONTEXT_PARAMETER_WORDS = ['context', '_context', 'ctx'];
 const EVENT_PARAMETER_WORDS = ['event', '_event', 'evt', 'e'];
 
-/** Whether one of `words` stands alone as a name somewhere, and the code before it ends in one of `after`. */
-function hasWord(text: string, words: readonly string[], after: string): boolean {
+/**
+ * Whether one of `words` stands alone as a name somewhere, the code before it ends in one of
+ * `after` (a `.` only as the end of `...`), and the code after it does not start with one of `notBefore`.
+ */
+function hasWord(text: string, words: readonly string[], after: string, notBefore: string): boolean {
   for (const word of words) {
     for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
-      if (isNameCode(text.charCodeAt(at - 1)) || isNameCode(text.charCodeAt(at + word.length))) continue;
+      const end = at + word.length;
+      if (isNameCode(text.charCodeAt(at - 1)) || isNameCode(text.charCodeAt(end))) continue;
       let before = at - 1;
       while (before >= 0 && isSpaceCode(text.charCodeAt(before))) before--;
-      if (before >= 0 && after.includes(text.charAt(before))) return true;
+      if (before < 0 || !after.includes(text.charAt(before))) continue;
+      if (text.charAt(before) === '.' && !text.startsWith('...', before - 2)) continue;
+      let next = end;
+      while (next < text.length && isSpaceCode(text.charCodeAt(next))) next++;
+      if (next < text.length && notBefore.includes(text.charAt(next))) continue;
+      return true;
     }
   }
   return false;
@@ -228,7 +238,7 @@ class WorkspaceScan {
   }
 
   private relative(file: string): string {
-    return relative(this.root, file).split(sep).join('/');
+    return this.relativeTo(this.root, file);
   }
 
   private parse(file: string, text: string): LocatedYaml | undefined {
@@ -416,7 +426,10 @@ class WorkspaceScan {
   }
 
   private relativeTo(folder: string, path: string): string {
-    return relative(folder, path).split(sep).join('/');
+    // Paths here are normalized and absolute, and most lie under the folder: cut, rather than resolve both.
+    const under = path.length > folder.length + 1 && path.startsWith(folder) && path[folder.length] === sep;
+    const relativePath = under ? path.slice(folder.length + 1) : relative(folder, path);
+    return sep === '/' ? relativePath : relativePath.split(sep).join('/');
   }
 
   // ---- Last steps ---------------------------------------------------------------------------
