@@ -30,6 +30,7 @@ export class Features {
   private codeLensValue: HandlerCodeLens | undefined;
   private debuggerValue: LambdaDebugger | undefined;
   private deployerValue: Deployer | undefined;
+  private localActionsValue: LocalActions | undefined;
 
   constructor(
     private readonly ctx: Ctx,
@@ -69,7 +70,8 @@ export class Features {
   }
 
   get localActions(): LocalActions {
-    return new LocalActions(this.localFunctions);
+    this.localActionsValue ??= new LocalActions(this.localFunctions);
+    return this.localActionsValue;
   }
 
   get localTree(): LocalTree {

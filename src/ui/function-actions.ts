@@ -8,6 +8,7 @@ import { WorkbenchError } from '../core/errors';
 import type { AwsClients } from './aws';
 import { pickRemoteFunction } from './function-picker';
 import type { FunctionsNode, FunctionsTree } from './functions-tree';
+import { functionNameOf } from './local-actions';
 import type { LocalFunctions } from './local-functions';
 import type { LogPanels } from './log-panel';
 
@@ -49,13 +50,7 @@ export class FunctionActions {
    * chosen among the workspace's functions or, through the last item, the deployed ones.
    */
   async openLogs(arg?: unknown): Promise<string | undefined> {
-    const given =
-      typeof arg === 'string'
-        ? arg
-        : arg !== null && typeof arg === 'object' && typeof (arg as { functionName?: unknown }).functionName === 'string'
-          ? (arg as { functionName: string }).functionName
-          : undefined;
-    const functionName = given ?? (await this.pickLogsFunction());
+    const functionName = functionNameOf(arg) ?? (await this.pickLogsFunction());
     if (functionName === undefined) return undefined;
     this.logPanels.open(functionName);
     return functionName;
