@@ -5,6 +5,7 @@
 //   wallMs     - from executeCommand to the lenses, as a caller sees it;
 //   providerMs - the provider's own figure (features().codeLens.lastMs): from the request reaching
 //                it to its lenses, the document's text parsed in the discovery worker.
+// Then the same edits and requests with the lenses turned off record VS Code's own round trip.
 // The document is open but in no editor: an editor would ask for lenses itself after each edit,
 // and its requests would run alongside the measured ones.
 import { writeFileSync } from 'node:fs';
@@ -92,5 +93,24 @@ async function measure(runs: number) {
   if (document.lineCount !== lineCount + runs) {
     throw new Error(`The document has ${document.lineCount} lines after ${runs} edits; it had ${lineCount}.`);
   }
-  return { lineCount, titles, first: { wallMs: warmUp.wallMs, providerMs: firstProviderMs }, samples };
+
+  // VS Code's own share: the same edits and requests with the extension's lenses turned off, so
+  // its provider answers at once with none; what remains is the editor's round trip.
+  const settings = vscode.workspace.getConfiguration('lambdaWorkbench');
+  await settings.update('codeLens.enabled', false, vscode.ConfigurationTarget.Workspace);
+  const baseline: number[] = [];
+  try {
+    for (let i = 0; i < runs; i++) {
+      const edit = new vscode.WorkspaceEdit();
+      edit.insert(uri, document.lineAt(document.lineCount - 1).range.end, `// baseline edit ${i + 1}\n`);
+      if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`Baseline edit ${i + 1} was not applied.`);
+      const { lenses, wallMs } = await request();
+      const ours = (lenses ?? []).filter((l) => l.command?.command.startsWith('lambdaWorkbench.') === true);
+      if (ours.length > 0) throw new Error('The lenses were turned off, yet the extension gave some.');
+      baseline.push(wallMs);
+    }
+  } finally {
+    await settings.update('codeLens.enabled', undefined, vscode.ConfigurationTarget.Workspace);
+  }
+  return { lineCount, titles, first: { wallMs: warmUp.wallMs, providerMs: firstProviderMs }, samples, baseline };
 }

@@ -2,9 +2,11 @@
 // worker thread (see discovery-worker.ts) when first asked for and again after a relevant file
 // changes. Unreadable templates become diagnostics on their files; the other functions still list.
 import { join, relative } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import type { DiscoveryReply, DiscoveryRequest } from '../discovery-worker';
+import type { DiscoveryReply, DiscoveryRequest, DiscoveryWorkerData } from '../discovery-worker';
+import type { ParserWorkerData } from '../parser-thread';
+import type { ParserReply, ParserRequest } from '../core/discovery/parser-port';
 import { WorkbenchError } from '../core/errors';
 import {
   readFunctionSettings,
@@ -40,13 +42,19 @@ export class LocalFunctions implements vscode.Disposable {
   /** Fires after a change on disk made the next listing differ (or possibly differ). */
   readonly onDidChange = this.changed.event;
   private readonly diagnostics = vscode.languages.createDiagnosticCollection('lambdaWorkbench.discovery');
-  private readonly worker: DiscoveryWorker;
+  private readonly worker: DiscoveryThreads;
   private rescan: NodeJS.Timeout | undefined;
   /** How long the last full discovery took, for the log and the benchmark. */
   lastScanMs: number | undefined;
 
   constructor(private readonly ctx: Ctx) {
-    this.worker = new DiscoveryWorker(vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist', 'discovery-worker.js').fsPath);
+    const dist = vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist');
+    this.worker = new DiscoveryThreads(
+      vscode.Uri.joinPath(dist, 'discovery-worker.js').fsPath,
+      vscode.Uri.joinPath(dist, 'parser-worker.js').fsPath,
+      // Shared by all windows: the parser's compiled code depends on the extension's build only.
+      vscode.Uri.joinPath(ctx.extension.globalStorageUri, 'code-cache').fsPath,
+    );
     const watcher = vscode.workspace.createFileSystemWatcher(WATCHED);
     const onFile = (uri: vscode.Uri) => {
       if (IGNORED_SEGMENT.test(uri.fsPath) && !uri.fsPath.endsWith('functions.json')) return;
@@ -61,6 +69,7 @@ export class LocalFunctions implements vscode.Disposable {
       this.changed,
       this.diagnostics,
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.scheduleRescan()),
+      vscode.workspace.onDidCloseTextDocument((document) => this.worker.closed(document.uri.fsPath)),
     );
   }
 
@@ -91,7 +100,10 @@ export class LocalFunctions implements vscode.Disposable {
     return (await this.list()).filter((f) => f.fn.handlerCode?.file === file);
   }
 
-  /** The handlers written in one document, as it is now (saved or not). */
+  /**
+   * The handlers written in one document, as it is now (saved or not). The parser keeps the
+   * document's tree and parses only what each edit changed.
+   */
   async handlersIn(document: vscode.TextDocument): Promise<HandlerLocation[]> {
     return this.worker.handlers(document.uri.fsPath, document.getText());
   }
@@ -199,42 +211,56 @@ function uniqueAcrossFolders(functions: LocalFunction[]): LocalFunction[] {
   });
 }
 
-/** The discovery worker thread, started on first use and again after it dies. */
-class DiscoveryWorker implements vscode.Disposable {
-  private worker: Worker | undefined;
+/**
+ * The two threads of discovery, started together on first use (the parser loads the TypeScript
+ * compiler while the discovery worker reads the workspace) and again after either dies: the
+ * discovery worker, asked for workspaces, and the parser worker, asked for open documents.
+ */
+class DiscoveryThreads implements vscode.Disposable {
+  private threads: { discovery: Worker; parser: Worker } | undefined;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (reply: DiscoveryReply) => void; reject: (error: Error) => void }>();
+  private readonly pending = new Map<number, { settle: (reply: Reply) => void; reject: (error: Error) => void }>();
 
-  constructor(private readonly script: string) {}
+  constructor(
+    private readonly discoveryScript: string,
+    private readonly parserScript: string,
+    private readonly codeCacheDir: string,
+  ) {}
 
-  async workspace(root: string, options: Extract<DiscoveryRequest, { kind: 'workspace' }>['options']) {
-    const reply = await this.request({ kind: 'workspace', root, options });
+  async workspace(root: string, options: DiscoveryRequest['options']) {
+    const reply = await this.request('discovery', { root, options });
     if ('workspace' in reply) return reply.workspace;
     throw new WorkbenchError('The discovery worker gave no result.');
   }
 
   async handlers(file: string, text: string): Promise<HandlerLocation[]> {
-    const reply = await this.request({ kind: 'text', file, text });
-    return 'handlers' in reply ? reply.handlers : [];
+    const reply = await this.request('parser', { kind: 'document', file, text });
+    return 'document' in reply ? reply.document : [];
+  }
+
+  /** The editor closed a document: the parser drops its tree. Nothing to do when the threads are not running. */
+  closed(file: string): void {
+    const request: ParserRequest = { id: 0, kind: 'closed', file };
+    this.threads?.parser.postMessage(request);
   }
 
   dispose(): void {
-    void this.worker?.terminate();
-    this.worker = undefined;
-    for (const waiting of this.pending.values()) waiting.reject(new WorkbenchError('Discovery stopped.'));
-    this.pending.clear();
+    this.stop(new WorkbenchError('Discovery stopped.'));
   }
 
-  private request(body: DistributiveOmit<DiscoveryRequest, 'id'>): Promise<DiscoveryReply> {
+  private request(
+    to: 'discovery' | 'parser',
+    body: DistributiveOmit<DiscoveryRequest, 'id'> | DistributiveOmit<Exclude<ParserRequest, { kind: 'closed' }>, 'id'>,
+  ): Promise<Reply> {
     const id = this.nextId++;
-    const worker = this.start();
-    return new Promise<DiscoveryReply>((resolve, reject) => {
+    const threads = this.start();
+    return new Promise<Reply>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         reject(new WorkbenchError('Handler discovery took over a minute and was stopped. Try "Refresh" in the Local view.'));
       }, WORKER_TIMEOUT_MS);
       this.pending.set(id, {
-        resolve: (reply) => {
+        settle: (reply) => {
           clearTimeout(timer);
           if ('error' in reply) reject(new WorkbenchError(`Handler discovery failed: ${reply.error}`));
           else resolve(reply);
@@ -244,31 +270,47 @@ class DiscoveryWorker implements vscode.Disposable {
           reject(error);
         },
       });
-      worker.postMessage({ ...body, id });
+      threads[to].postMessage({ ...body, id });
     });
   }
 
-  private start(): Worker {
-    if (this.worker !== undefined) return this.worker;
-    const worker = new Worker(this.script);
-    worker.on('message', (reply: DiscoveryReply) => {
-      const waiting = this.pending.get(reply.id);
-      this.pending.delete(reply.id);
-      waiting?.resolve(reply);
-    });
-    const fail = (error: Error) => {
-      if (this.worker === worker) this.worker = undefined;
-      for (const waiting of this.pending.values())
-        waiting.reject(new WorkbenchError(`Handler discovery stopped: ${error.message}`));
-      this.pending.clear();
+  private start(): { discovery: Worker; parser: Worker } {
+    if (this.threads !== undefined) return this.threads;
+    const channel = new MessageChannel();
+    const parserData: ParserWorkerData = { discoveryPort: channel.port2, codeCacheDir: this.codeCacheDir };
+    const discoveryData: DiscoveryWorkerData = { parserPort: channel.port1 };
+    const threads = {
+      parser: new Worker(this.parserScript, { workerData: parserData, transferList: [channel.port2] }),
+      discovery: new Worker(this.discoveryScript, { workerData: discoveryData, transferList: [channel.port1] }),
     };
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`the worker exited with code ${code}`)));
-    // An idle worker must not keep the extension host alive.
-    worker.unref();
-    this.worker = worker;
-    return worker;
+    for (const worker of [threads.parser, threads.discovery]) {
+      worker.on('message', (reply: Reply) => {
+        const waiting = this.pending.get(reply.id);
+        this.pending.delete(reply.id);
+        waiting?.settle(reply);
+      });
+      const fail = (error: Error) => {
+        if (this.threads === threads) this.stop(new WorkbenchError(`Handler discovery stopped: ${error.message}`));
+      };
+      worker.on('error', fail);
+      worker.on('exit', (code) => fail(new Error(`a worker exited with code ${code}`)));
+      // Idle workers must not keep the extension host alive.
+      worker.unref();
+    }
+    this.threads = threads;
+    return threads;
+  }
+
+  /** Ends both threads (one alone is of no use) and fails what waits on them. */
+  private stop(error: Error): void {
+    const threads = this.threads;
+    this.threads = undefined;
+    void threads?.discovery.terminate();
+    void threads?.parser.terminate();
+    for (const waiting of this.pending.values()) waiting.reject(error);
+    this.pending.clear();
   }
 }
 
+type Reply = DiscoveryReply | ParserReply;
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;

@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import ts from 'typescript';
 import { findNodeHandlers } from '../../src/core/discovery/code-handlers';
 import { blankFunctionBodies } from '../../src/core/discovery/function-bodies';
-import { findHandlersInText } from '../../src/core/discovery/workspace';
+import { findHandlersInText } from '../../src/core/discovery/find-handlers';
 
 const TS = ts.ScriptKind.TS;
 

@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import { findNodeHandlers } from '../../src/core/discovery/code-handlers';
 import { findPythonHandlers } from '../../src/core/discovery/python-handlers';
 import { warmupSample } from '../../src/core/discovery/parser-warmup';
-import { findHandlersInText } from '../../src/core/discovery/workspace';
+import { findHandlersInText } from '../../src/core/discovery/find-handlers';
 
 /** `export@line:column` for each handler found, the form the expectations below are written in. */
 function found(file: string, text: string): string[] {

@@ -10,6 +10,7 @@ import { nodeHandlerTarget, pythonHandlerTarget } from '../../src/core/discovery
 import { parseServerless } from '../../src/core/discovery/serverless';
 import { samEventLabel, serverlessEventLabel } from '../../src/core/discovery/trigger-labels';
 import type { DiscoveredFunction, DiscoveryResult } from '../../src/core/discovery/types';
+import { inProcessParser } from '../../src/core/discovery/find-handlers';
 import { discoverWorkspace, type DiscoverOptions } from '../../src/core/discovery/workspace';
 
 const fixtures = resolve(__dirname, '../fixtures/discovery');
@@ -43,7 +44,7 @@ function summary(fn: DiscoveredFunction, root: string) {
 
 describe('a SAM template with Globals, tags, TypeScript and Python functions, and a nested stack', async () => {
   const root = join(fixtures, 'sam-app');
-  const result = await discoverWorkspace(root, options);
+  const result = await discoverWorkspace(root, options, inProcessParser);
 
   test('lists the functions of the template and of the nested one, each once, in order', () => {
     assert.deepEqual(
@@ -134,7 +135,7 @@ describe('a SAM template with Globals, tags, TypeScript and Python functions, an
 
 describe('serverless.yml', async () => {
   const root = join(fixtures, 'serverless-app');
-  const result = await discoverWorkspace(root, options);
+  const result = await discoverWorkspace(root, options, inProcessParser);
 
   test('functions with the provider under them, variables resolved, and Serverless naming', () => {
     const create = byId(result, 'serverless.yml#create');
@@ -236,7 +237,7 @@ functions:
 
 describe('handlers found in code alone', async () => {
   const root = join(fixtures, 'code-only');
-  const result = await discoverWorkspace(root, options);
+  const result = await discoverWorkspace(root, options, inProcessParser);
 
   test('every export form, named after its file, with Lambda defaults and the package folder as code folder', () => {
     const rows = result.functions.map((fn) => {
@@ -283,7 +284,7 @@ describe('handlers found in code alone', async () => {
   });
 
   test('a Python runtime named by the options counts as known', async () => {
-    const named = await discoverWorkspace(root, { ...options, defaultPythonRuntime: 'python3.11' });
+    const named = await discoverWorkspace(root, { ...options, defaultPythonRuntime: 'python3.11' }, inProcessParser);
     const fn = byId(named, 'py/app.py#lambda_handler');
     assert.equal(fn.config.runtime, 'python3.11');
     assert.equal(fn.runtimeKnown, true);
@@ -291,7 +292,7 @@ describe('handlers found in code alone', async () => {
 });
 
 test('look-alikes are not handlers: unexported, not functions, methods, tests, declarations, helpers', async () => {
-  const result = await discoverWorkspace(join(fixtures, 'lookalikes'), options);
+  const result = await discoverWorkspace(join(fixtures, 'lookalikes'), options, inProcessParser);
   assert.deepEqual(
     result.functions.map((f) => f.id),
     [],
@@ -318,7 +319,7 @@ describe('a monorepo: two services, installed packages, build output, a broken t
     join(root, 'broken/template.yaml'),
     'Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: [app.handler\n      Runtime: nodejs22.x\n',
   );
-  const result = await discoverWorkspace(root, options);
+  const result = await discoverWorkspace(root, options, inProcessParser);
 
   test('the same logical id in two templates gets unique names: the later one takes its folder', () => {
     assert.deepEqual(
@@ -354,7 +355,7 @@ describe('a monorepo: two services, installed packages, build output, a broken t
     const other = join(scratch, 'not-a-map');
     mkdirSync(other);
     writeFileSync(join(other, 'template.yaml'), '- just\n- a list\n');
-    const found = await discoverWorkspace(other, options);
+    const found = await discoverWorkspace(other, options, inProcessParser);
     assert.deepEqual(
       found.problems.map((p) => [p.line, p.column, p.message]),
       [[1, 0, `${join(other, 'template.yaml')} is not a CloudFormation template: it is not a map.`]],
@@ -364,7 +365,7 @@ describe('a monorepo: two services, installed packages, build output, a broken t
 
 test('a template function without a runtime: assumed from its code, and marked as not known', async () => {
   const root = join(fixtures, 'no-runtime');
-  const result = await discoverWorkspace(root, options);
+  const result = await discoverWorkspace(root, options, inProcessParser);
   const untyped = byId(result, 'template.yaml#UntypedFunction');
   assert.deepEqual(summary(untyped, root), {
     name: 'UntypedFunction',
@@ -388,18 +389,22 @@ test('a template function without a runtime: assumed from its code, and marked a
 });
 
 test('overrides apply last, by id: runtime (then known), timeout, memory, environment merged over', async () => {
-  const result = await discoverWorkspace(join(fixtures, 'no-runtime'), {
-    ...options,
-    overrides: {
-      'template.yaml#UntypedFunction': {
-        runtime: 'nodejs20.x',
-        timeoutSeconds: 30,
-        memoryMB: 512,
-        environment: { LEVEL: 'debug' },
+  const result = await discoverWorkspace(
+    join(fixtures, 'no-runtime'),
+    {
+      ...options,
+      overrides: {
+        'template.yaml#UntypedFunction': {
+          runtime: 'nodejs20.x',
+          timeoutSeconds: 30,
+          memoryMB: 512,
+          environment: { LEVEL: 'debug' },
+        },
+        'template.yaml#Elsewhere': { runtime: 'python3.13' },
       },
-      'template.yaml#Elsewhere': { runtime: 'python3.13' },
     },
-  });
+    inProcessParser,
+  );
   const fn = byId(result, 'template.yaml#UntypedFunction');
   assert.equal(fn.config.runtime, 'nodejs20.x');
   assert.equal(fn.runtimeKnown, true);
@@ -408,10 +413,14 @@ test('overrides apply last, by id: runtime (then known), timeout, memory, enviro
   assert.deepEqual(fn.config.environment, { LEVEL: 'debug' });
   assert.equal(byId(result, 'template.yaml#MissingCodeFunction').runtimeKnown, false);
 
-  const code = await discoverWorkspace(join(fixtures, 'code-only'), {
-    ...options,
-    overrides: { 'py/app.py#lambda_handler': { runtime: 'python3.13', environment: { A: '1' } } },
-  });
+  const code = await discoverWorkspace(
+    join(fixtures, 'code-only'),
+    {
+      ...options,
+      overrides: { 'py/app.py#lambda_handler': { runtime: 'python3.13', environment: { A: '1' } } },
+    },
+    inProcessParser,
+  );
   const python = byId(code, 'py/app.py#lambda_handler');
   assert.equal(python.config.runtime, 'python3.13');
   assert.equal(python.runtimeKnown, true);
@@ -419,7 +428,7 @@ test('overrides apply last, by id: runtime (then known), timeout, memory, enviro
 });
 
 test('the whole fixture folder: sorted by source, file and line; names unique; ids relative with /', async () => {
-  const result = await discoverWorkspace(fixtures, options);
+  const result = await discoverWorkspace(fixtures, options, inProcessParser);
   const sources = result.functions.map((f) => f.source);
   assert.deepEqual(
     sources,
@@ -453,24 +462,24 @@ test('a file that changed is parsed again', async () => {
   mkdirSync(root);
   const file = join(root, 'worker.ts');
   writeFileSync(file, 'export const handler = async (event: unknown) => event;\n');
-  const first = await discoverWorkspace(root, options);
+  const first = await discoverWorkspace(root, options, inProcessParser);
   assert.deepEqual(
     first.functions.map((f) => f.id),
     ['worker.ts#handler'],
   );
   writeFileSync(file, '\n\nexport async function handler(event: unknown) {\n  return event;\n}\n');
-  const second = await discoverWorkspace(root, options);
+  const second = await discoverWorkspace(root, options, inProcessParser);
   assert.equal(second.functions[0]?.handlerCode?.line, 3);
 });
 
 test('a cache file carries what was found to the next process', async () => {
   const cacheFile = join(scratch, 'cache', 'discovery.json');
   const root = join(fixtures, 'code-only');
-  const first = await discoverWorkspace(root, { ...options, cacheFile });
+  const first = await discoverWorkspace(root, { ...options, cacheFile }, inProcessParser);
   const saved = JSON.parse(readFileSync(cacheFile, 'utf8')) as { version: number; entries: [string, ...unknown[]][] };
   assert.equal(saved.version, 1);
   assert.ok(saved.entries.some(([file]) => file === join(root, 'src/arrow.ts')));
-  const again = await discoverWorkspace(root, { ...options, cacheFile });
+  const again = await discoverWorkspace(root, { ...options, cacheFile }, inProcessParser);
   assert.deepEqual(again.functions, first.functions);
 });
 

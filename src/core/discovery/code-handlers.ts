@@ -28,6 +28,18 @@ export function findNodeHandlers(file: string, text: string, bodies: 'blank' | '
   return new ModuleExports(source, language).handlers();
 }
 
+/** A module's whole text parsed, bodies included, for a caller that keeps it and parses edits incrementally. */
+export function parseModule(file: string, text: string): ts.SourceFile {
+  return parse(file, text, scriptKindOf(file));
+}
+
+/** The handlers a parsed module exports; none for files that are not handler code (tests, declarations). */
+export function handlersOfModule(source: ts.SourceFile): HandlerLocation[] {
+  const language = handlerLanguageOf(source.fileName);
+  if (language === undefined || language === 'python' || isTestFile(source.fileName)) return [];
+  return new ModuleExports(source, language).handlers();
+}
+
 function parse(file: string, text: string, kind: ts.ScriptKind): ts.SourceFile {
   // No parent pointers and no JSDoc: neither is read below, and both cost time on every file.
   const options = { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone };

@@ -1,7 +1,9 @@
 // The TypeScript parser runs several times slower until V8 has compiled its hot paths, which takes
-// a few dozen files. A long-lived discovery process parses this sample in its idle time, so the
-// first lenses of a large file the user opens do not pay for that warm-up.
-import { findHandlersInText } from './workspace';
+// a few dozen files. The parser worker parses this sample in its idle time, whole (as discovery
+// parses files) and edit after edit (as CodeLens parses an open document), so the first lenses of a
+// large file the user opens and edits do not pay for that warm-up.
+import { DocumentHandlers } from './document-handlers';
+import { findHandlersInText } from './find-handlers';
 
 /** TypeScript that exercises what real handler files hold: imports, types, classes, generics, async code, templates. */
 export function warmupSample(blocks = 12): string {
@@ -43,19 +45,30 @@ export function warmupSample(blocks = 12): string {
 }
 
 /**
- * Parses the sample `rounds` times, one parse per turn of the event loop, so requests that arrive
- * meanwhile are answered between two parses. Returns a function that stops it.
+ * Parses the sample `rounds` times whole and edits a copy of it as many times, one small step per
+ * turn of the event loop, so requests that arrive meanwhile wait for one step at most; then calls
+ * `done`. Returns a function that stops it.
  */
-export function warmUpParser(rounds = 40): () => void {
-  const sample = warmupSample();
-  let left = rounds;
+export function warmUpParser(done: () => void = () => {}, rounds = 40): () => void {
+  const sample = warmupSample(4);
+  const document = new DocumentHandlers(1);
+  let edited = warmupSample(12);
+  let step = 0;
   let timer: NodeJS.Immediate | undefined;
-  const step = () => {
-    findHandlersInText('warmup.ts', sample);
-    left -= 1;
-    timer = left > 0 ? setImmediate(step) : undefined;
+  const next = () => {
+    if (step % 2 === 0) {
+      findHandlersInText('warmup.ts', sample);
+    } else {
+      // A line typed in the middle of the document, as someone editing it does.
+      const middle = edited.indexOf('\n', edited.length >> 1) + 1;
+      edited = `${edited.slice(0, middle)}const typed${step} = ${step};\n${edited.slice(middle)}`;
+      document.handlers('warmup-document.ts', edited);
+    }
+    step += 1;
+    timer = step < rounds * 2 ? setImmediate(next) : undefined;
+    if (timer === undefined) done();
   };
-  timer = setImmediate(step);
+  timer = setImmediate(next);
   return () => {
     if (timer !== undefined) clearImmediate(timer);
   };

@@ -18,6 +18,22 @@ export interface HandlerLocation {
   readonly language: HandlerLanguage;
 }
 
+/** A source file's path and text, as sent to the parser. */
+export interface SourceText {
+  readonly file: string;
+  readonly text: string;
+}
+
+/**
+ * Finds the handlers of TypeScript and JavaScript files, one list per file in the order given.
+ * The workspace scan reads files and leaves the parsing to this, which carries the TypeScript
+ * compiler: in the extension a worker thread of its own, which loads the compiler while the scan
+ * reads the workspace.
+ */
+export interface NodeHandlerParser {
+  parse(files: readonly SourceText[]): Promise<HandlerLocation[][]>;
+}
+
 /** A function of the workspace. */
 export interface DiscoveredFunction {
   /**

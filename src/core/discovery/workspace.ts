@@ -18,15 +18,23 @@ import { basename, dirname, extname, relative, resolve, sep } from 'node:path';
 import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS, type FunctionConfig } from '../function-config';
 import { isNodeRuntime, isRuntime, type NodeRuntime, type PythonRuntime, type Runtime } from '../runtimes';
 import { parseLocatedYaml, type LocatedYaml } from './cfn-yaml';
-import { findNodeHandlers } from './code-handlers';
 import { HandlerCache, type FileStamp } from './handler-cache';
 import type { FunctionOverride } from './function-settings';
 import { nodeHandlerTarget, pythonHandlerTarget, type HandlerTarget } from './handler-files';
+import { mayHoldHandlers } from './precheck';
 import { findPythonHandlers } from './python-handlers';
 import { nestedTemplatePaths, templateFunctions, type TemplateOptions } from './sam';
 import { serverlessFunctions, type ServerlessOptions } from './serverless';
 import { handlerLanguageOf, listWorkspaceFiles } from './source-files';
-import type { DiscoveredFunction, DiscoveryProblem, DiscoveryResult, FunctionSource, HandlerLocation } from './types';
+import type {
+  DiscoveredFunction,
+  DiscoveryProblem,
+  DiscoveryResult,
+  FunctionSource,
+  HandlerLocation,
+  NodeHandlerParser,
+  SourceText,
+} from './types';
 
 export interface DiscoverOptions {
   /** The runtime of Node.js handlers nothing describes (the `defaultRuntime.node` setting). */
@@ -53,69 +61,6 @@ const SOURCE_ORDER: readonly FunctionSource[] = ['template', 'serverless', 'code
 /** Exports whose name says nothing beyond "the handler", so a code function is named after its file alone. */
 const PLAIN_EXPORTS = new Set(['handler', 'lambda_handler', 'default']);
 
-/** The handlers in one file's text (such as an open editor's), by the file's extension. */
-export function findHandlersInText(file: string, text: string): HandlerLocation[] {
-  const language = handlerLanguageOf(file);
-  if (language === undefined || !mayHoldHandlers(language === 'python', text)) return [];
-  return language === 'python' ? findPythonHandlers(file, text) : findNodeHandlers(file, text);
-}
-
-/**
- * A text search that rules out, before any parsing, files in which the finders cannot find a
- * handler, since most source files are not handlers. It only ever answers "maybe" for what the
- * finders accept: each of their rules needs one of these words in the text.
- */
-function mayHoldHandlers(python: boolean, text: string): boolean {
-  if (python) return text.includes('def') && (text.includes('andler') || text.includes('event') || text.includes('evt'));
-  if (!text.includes('export')) return false;
-  // A name ending in handler/Handler, or a type from aws-lambda.
-  if (text.includes('andler') || text.includes('aws-lambda')) return true;
-  // Lambda's parameters: the context is a second parameter, after a comma, a comment or `...`; the
-  // event is a first one, after a parenthesis (or `this: T,`, a comment, a decorator), and a second
-  // parameter follows it, so a `)` right after it (`catch (e)`, `(e) =>`) ends the list instead.
-  return hasWord(text, CONTEXT_PARAMETER_WORDS, ',/.', '') && hasWord(text, EVENT_PARAMETER_WORDS, '(,/)', ')');
-}
-
-const CONTEXT_PARAMETER_WORDS = ['context', '_context', 'ctx'];
-const EVENT_PARAMETER_WORDS = ['event', '_event', 'evt', 'e'];
-
-/**
- * Whether one of `words` stands alone as a name somewhere, the code before it ends in one of
- * `after` (a `.` only as the end of `...`), and the code after it does not start with one of `notBefore`.
- */
-function hasWord(text: string, words: readonly string[], after: string, notBefore: string): boolean {
-  for (const word of words) {
-    for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
-      const end = at + word.length;
-      if (isNameCode(text.charCodeAt(at - 1)) || isNameCode(text.charCodeAt(end))) continue;
-      let before = at - 1;
-      while (before >= 0 && isSpaceCode(text.charCodeAt(before))) before--;
-      if (before < 0 || !after.includes(text.charAt(before))) continue;
-      if (text.charAt(before) === '.' && !text.startsWith('...', before - 2)) continue;
-      let next = end;
-      while (next < text.length && isSpaceCode(text.charCodeAt(next))) next++;
-      if (next < text.length && notBefore.includes(text.charAt(next))) continue;
-      return true;
-    }
-  }
-  return false;
-}
-
-function isNameCode(code: number): boolean {
-  return (
-    (code >= 97 && code <= 122) || // a-z
-    (code >= 65 && code <= 90) || // A-Z
-    (code >= 48 && code <= 57) || // 0-9
-    code === 95 || // _
-    code === 36 || // $
-    code > 127
-  );
-}
-
-function isSpaceCode(code: number): boolean {
-  return code === 32 || code === 9 || code === 10 || code === 13;
-}
-
 /**
  * What each code file held, for the life of the process (the discovery worker's): a rescan after
  * one file changed parses that file only.
@@ -124,22 +69,21 @@ const handlerCache = new HandlerCache();
 
 /**
  * Reads the workspace with synchronous calls: this runs in the discovery worker, and for thousands
- * of small files they are several times faster than fs/promises. The promise is for callers that
- * may move it elsewhere later.
+ * of small files they are several times faster than fs/promises. TypeScript and JavaScript files
+ * go to `parser` (see NodeHandlerParser), which parses them while this reads the templates.
  */
-export function discoverWorkspace(root: string, options: DiscoverOptions): Promise<DiscoveryResult> {
+export async function discoverWorkspace(
+  root: string,
+  options: DiscoverOptions,
+  parser: NodeHandlerParser,
+): Promise<DiscoveryResult> {
   const started = performance.now();
   if (options.cacheFile !== undefined) handlerCache.load(options.cacheFile);
   // Paths from templates are absolute; the walk's must be too for the two to meet.
-  const scan = new WorkspaceScan(resolve(root), options, handlerCache);
-  const functions = scan.run();
+  const scan = new WorkspaceScan(resolve(root), options, handlerCache, parser);
+  const functions = await scan.run();
   if (options.cacheFile !== undefined) handlerCache.save(options.cacheFile);
-  return Promise.resolve({
-    functions,
-    problems: scan.problems,
-    filesScanned: scan.filesScanned,
-    durationMs: performance.now() - started,
-  });
+  return { functions, problems: scan.problems, filesScanned: scan.filesScanned, durationMs: performance.now() - started };
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -164,16 +108,22 @@ class WorkspaceScan {
     private readonly root: string,
     private readonly options: DiscoverOptions,
     private readonly cache: HandlerCache,
+    private readonly parser: NodeHandlerParser,
   ) {}
 
-  run(): DiscoveredFunction[] {
+  async run(): Promise<DiscoveredFunction[]> {
     const files = listWorkspaceFiles(this.root);
     this.packageFolders = files.packageFolders;
-    for (const file of files.code) this.handlersOf(file);
+    // The code files are read first and sent to the parser, which works on them while this thread
+    // reads the templates and serverless.yml files.
+    const parsing = this.readCode(files.code);
     const described = [
       ...this.templateFunctions(files.templates, files.maybeTemplates),
       ...files.serverless.flatMap((file) => this.serverlessFunctions(file)),
     ];
+    await parsing;
+    // Handler files the walk did not reach (in dist/, say) are read because a handler string names them.
+    await this.readCode(described.flatMap((fn) => this.handlerTargetsOf(fn).flatMap((target) => target.candidates)));
     const linked = new Set<string>();
     for (const fn of described) this.link(fn, linked);
     this.cache.keepOnly(this.root, new Set(this.handlersByFile.keys()));
@@ -215,26 +165,43 @@ class WorkspaceScan {
   }
 
   /**
-   * The handlers of a code file, looked at once per scan and parsed only when it changed since the
-   * last scan; undefined when it does not exist. A file a handler string names is read even where
-   * the walk does not go (such as dist/).
+   * Finds the handlers of code files, each looked at once per scan and parsed only when it changed
+   * since the last scan; a file that does not exist has undefined handlers. Python files are read
+   * here (a line scanner is enough); TypeScript and JavaScript files that pass the pre-check go to
+   * the parser in one batch.
    */
-  private handlersOf(file: string): HandlerLocation[] | undefined {
-    if (this.handlersByFile.has(file)) return this.handlersByFile.get(file);
-    let found: HandlerLocation[] | undefined;
-    const stats = statSync(file, { throwIfNoEntry: false });
-    if (stats?.isFile() === true) {
+  private async readCode(files: readonly string[]): Promise<void> {
+    const toParse: (SourceText & { stamp: FileStamp })[] = [];
+    for (const file of files) {
+      if (this.handlersByFile.has(file)) continue;
+      const stats = statSync(file, { throwIfNoEntry: false });
+      if (stats?.isFile() !== true) {
+        this.handlersByFile.set(file, undefined);
+        continue;
+      }
       this.filesScanned++;
       const stamp: FileStamp = { size: stats.size, mtimeMs: stats.mtimeMs };
-      found = this.cache.lookup(file, stamp);
-      if (found === undefined) {
-        const text = stats.size > MAX_CODE_FILE_BYTES ? '' : this.readText(file);
-        found = text === undefined ? undefined : findHandlersInText(file, text);
-        if (found !== undefined) this.cache.store(file, stamp, found);
+      const cached = this.cache.lookup(file, stamp);
+      const text = cached !== undefined ? undefined : stats.size > MAX_CODE_FILE_BYTES ? '' : this.readText(file);
+      const language = handlerLanguageOf(file);
+      if (cached !== undefined) this.found(file, cached);
+      else if (text === undefined) this.handlersByFile.set(file, undefined);
+      else if (language === undefined || !mayHoldHandlers(language === 'python', text)) this.found(file, [], stamp);
+      else if (language === 'python') this.found(file, findPythonHandlers(file, text), stamp);
+      else {
+        this.handlersByFile.set(file, []); // Until the parser answers.
+        toParse.push({ file, text, stamp });
       }
     }
-    this.handlersByFile.set(file, found);
-    return found;
+    if (toParse.length === 0) return;
+    const parsed = await this.parser.parse(toParse.map(({ file, text }) => ({ file, text })));
+    toParse.forEach(({ file, stamp }, index) => this.found(file, parsed[index] ?? [], stamp));
+  }
+
+  /** Records a file's handlers for this scan, and in the cache when they were just found. */
+  private found(file: string, handlers: HandlerLocation[], stamp?: FileStamp): void {
+    this.handlersByFile.set(file, handlers);
+    if (stamp !== undefined) this.cache.store(file, stamp, handlers);
   }
 
   private relative(file: string): string {
@@ -338,24 +305,29 @@ class WorkspaceScan {
 
   // ---- Linking described functions to code -------------------------------------------------
 
+  /**
+   * Where the handler string of a template or serverless.yml function may point. The runtime says
+   * how Lambda reads it; without one, both readings are tried.
+   */
+  private handlerTargetsOf(fn: Draft): HandlerTarget[] {
+    const { runtime, handler, codeDir } = fn.config;
+    if (handler === '') return [];
+    const targets = !fn.runtimeKnown
+      ? [nodeHandlerTarget(codeDir, handler, this.entryPoints.get(fn)), pythonHandlerTarget(codeDir, handler)]
+      : isNodeRuntime(runtime)
+        ? [nodeHandlerTarget(codeDir, handler, this.entryPoints.get(fn))]
+        : runtime.startsWith('python')
+          ? [pythonHandlerTarget(codeDir, handler)]
+          : []; // A custom runtime's handler string means whatever its bootstrap makes of it.
+    return targets.filter((target) => target !== undefined);
+  }
+
   /** Finds the handler a template or serverless.yml names, and marks it as described. */
   private link(fn: Draft, linked: Set<string>): void {
-    const { runtime, handler, codeDir } = fn.config;
-    if (handler === '') return;
-    const node = nodeHandlerTarget(codeDir, handler, this.entryPoints.get(fn));
-    const python = pythonHandlerTarget(codeDir, handler);
-    // The runtime says how Lambda reads the handler string; without one, both readings are tried.
-    const targets: (HandlerTarget | undefined)[] = !fn.runtimeKnown
-      ? [node, python]
-      : isNodeRuntime(runtime)
-        ? [node]
-        : runtime.startsWith('python')
-          ? [python]
-          : []; // A custom runtime's handler string means whatever its bootstrap makes of it.
+    const targets = this.handlerTargetsOf(fn);
     for (const target of targets) {
-      if (target === undefined) continue;
       for (const file of target.candidates) {
-        const handlers = this.handlersOf(file);
+        const handlers = this.handlersByFile.get(file);
         if (handlers === undefined) continue;
         const language = handlerLanguageOf(file) ?? (target.language === 'python' ? 'python' : 'javascript');
         const match = handlers.find((h) => h.exportName === target.exportName);
@@ -366,16 +338,17 @@ class WorkspaceScan {
           fn.handlerCode = { file, exportName: target.exportName, line: 1, column: 0, language };
           fn.warnings.push(
             `${this.relative(file)} has no handler named ${target.exportName} that Lambda could call; ` +
-              `export it as a function, or correct the handler "${handler}".`,
+              `export it as a function, or correct the handler "${fn.config.handler}".`,
           );
         }
         if (!fn.runtimeKnown) fn.config.runtime = this.assumedRuntime(language === 'python');
         return;
       }
     }
-    if (targets.some((target) => target !== undefined)) {
+    if (targets.length > 0) {
       fn.warnings.push(
-        `No file for the handler "${handler}" was found in ${this.relative(codeDir) || '.'}; check the handler and the code folder (CodeUri).`,
+        `No file for the handler "${fn.config.handler}" was found in ${this.relative(fn.config.codeDir) || '.'}; ` +
+          'check the handler and the code folder (CodeUri).',
       );
     }
   }
