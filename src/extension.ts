@@ -8,6 +8,7 @@ import { registerCommands } from './ui/commands';
 import { ConnectionManager } from './ui/connection';
 import { registerViews } from './ui/views';
 import { registerEditorProviders } from './ui/editor-providers';
+import { prepareParserCodeCache } from './ui/parser-cache';
 import type { Features } from './ui/features';
 import type { FunctionsTree } from './ui/functions-tree';
 import type { LocalFunction } from './ui/local-functions';
@@ -44,6 +45,7 @@ export function activate(context: vscode.ExtensionContext): LambdaWorkbenchApi {
   registerCommands(ctx, features, connections);
   registerViews(ctx, features);
   registerEditorProviders(ctx, features);
+  prepareParserCodeCache(ctx, () => loaded?.discoveryStarted === true);
   ctx.config.checkAll();
   ctx.log.info(`Lambda Workbench ${ctx.version} activated in ${(performance.now() - started).toFixed(1)} ms.`);
   return {

@@ -9,16 +9,22 @@ import type { ParserReply, ParserRequest } from './core/discovery/parser-port';
 import { warmUpParser } from './core/discovery/parser-warmup';
 
 /** What the extension hands the worker when it starts it. */
-export interface ParserWorkerData {
-  /** The discovery worker's end of their channel. */
-  readonly discoveryPort: MessagePort;
-  /** Where V8's code cache of this bundle is kept (the extension's global storage). */
-  readonly codeCacheDir?: string;
-}
+export type ParserWorkerData =
+  /** The parser of discovery and CodeLens. */
+  | {
+      /** The discovery worker's end of their channel. */
+      readonly discoveryPort: MessagePort;
+      /** Where V8's code cache of this bundle is kept (the extension's global storage). */
+      readonly codeCacheDir?: string;
+    }
+  /** Only to write the code cache, then end (see parser-cache.ts). */
+  | { readonly prepareOnly: true; readonly codeCacheDir: string };
 
 export interface ParserThread {
   /** Answers both ports; `saveCodeCache` is called once the parser has warmed up. */
   serve(saveCodeCache: () => void): void;
+  /** Parses the warm-up sample, then calls `done`. */
+  warmUp(done: () => void): void;
 }
 
 /**
@@ -32,7 +38,9 @@ const documents = new DocumentHandlers();
 export const serve: ParserThread['serve'] = (saveCodeCache) => {
   const host = parentPort;
   if (host === null) throw new Error('parser-worker.js runs as a worker thread of the extension.');
-  const { discoveryPort } = workerData as ParserWorkerData;
+  const data = workerData as ParserWorkerData;
+  if ('prepareOnly' in data) throw new Error('This parser worker was started only to prepare the code cache.');
+  const { discoveryPort } = data;
   let warming = false;
   let warm = false;
   let cacheTimer: NodeJS.Timeout | undefined;
@@ -66,6 +74,10 @@ export const serve: ParserThread['serve'] = (saveCodeCache) => {
       }
     });
   }
+};
+
+export const warmUp: ParserThread['warmUp'] = (done) => {
+  warmUpParser(done);
 };
 
 function answer(request: Exclude<ParserRequest, { kind: 'closed' }>): ParserReply {

@@ -2,7 +2,7 @@
 // TypeScript compiler, about 10 MB) takes V8 a few hundred milliseconds on every start; with the
 // bytecode V8 made on an earlier start, kept in a file, it takes a few dozen. The cache is V8's own
 // format: V8 checks that it fits (its version, flags, a checksum) and compiles afresh when not.
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
@@ -46,6 +46,11 @@ export function requireWithCodeCache(file: string, cacheDir: string | undefined)
       removeOlderCaches(cacheFile);
     },
   };
+}
+
+/** Whether `cacheDir` holds a code cache of this build of `file` for this version of V8. */
+export function hasCodeCache(file: string, cacheDir: string): boolean {
+  return existsSync(cacheFileFor(file, cacheDir));
 }
 
 /**

@@ -96,6 +96,11 @@ export class Features {
     return this.localFunctionsValue;
   }
 
+  /** Whether discovery's threads have started (without starting them). */
+  get discoveryStarted(): boolean {
+    return this.localFunctionsValue?.threadsStarted === true;
+  }
+
   get emulator(): LocalEmulator {
     this.emulatorValue ??= this.ctx.extensionScope.add(new LocalEmulator(this.ctx));
     return this.emulatorValue;

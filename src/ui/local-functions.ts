@@ -17,6 +17,7 @@ import {
 import type { DiscoveredFunction, DiscoveryProblem, HandlerLocation } from '../core/discovery/types';
 import { NODE_RUNTIMES, PYTHON_RUNTIMES, type Runtime } from '../core/runtimes';
 import type { Ctx } from './ctx';
+import { parserCodeCacheDir } from './parser-cache';
 
 export interface LocalFunction {
   readonly fn: DiscoveredFunction;
@@ -52,8 +53,7 @@ export class LocalFunctions implements vscode.Disposable {
     this.worker = new DiscoveryThreads(
       vscode.Uri.joinPath(dist, 'discovery-worker.js').fsPath,
       vscode.Uri.joinPath(dist, 'parser-worker.js').fsPath,
-      // Shared by all windows: the parser's compiled code depends on the extension's build only.
-      vscode.Uri.joinPath(ctx.extension.globalStorageUri, 'code-cache').fsPath,
+      parserCodeCacheDir(ctx.extension),
     );
     const watcher = vscode.workspace.createFileSystemWatcher(WATCHED);
     const onFile = (uri: vscode.Uri) => {
@@ -83,6 +83,11 @@ export class LocalFunctions implements vscode.Disposable {
       });
     }
     return this.cached;
+  }
+
+  /** Whether discovery's threads are running (so the parser will write its own code cache). */
+  get threadsStarted(): boolean {
+    return this.worker.running;
   }
 
   /** The function of that name (or template logical id). */
@@ -236,6 +241,10 @@ class DiscoveryThreads implements vscode.Disposable {
   async handlers(file: string, text: string): Promise<HandlerLocation[]> {
     const reply = await this.request('parser', { kind: 'document', file, text });
     return 'document' in reply ? reply.document : [];
+  }
+
+  get running(): boolean {
+    return this.threads !== undefined;
   }
 
   /** The editor closed a document: the parser drops its tree. Nothing to do when the threads are not running. */
