@@ -1,6 +1,7 @@
-// The workspace's functions: SAM templates, serverless.yml files and handler code, discovered in a
-// worker thread (see discovery-worker.ts) when first asked for and again after a relevant file
-// changes. Unreadable templates become diagnostics on their files; the other functions still list.
+// The workspace's functions: SAM templates, serverless.yml files and handler code, discovered in
+// two worker threads (see discovery-worker.ts and parser-worker.ts) when first asked for and again
+// after a relevant file changes. Unreadable templates become diagnostics on their files; the other
+// functions still list.
 import { join, relative } from 'node:path';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
@@ -43,14 +44,14 @@ export class LocalFunctions implements vscode.Disposable {
   /** Fires after a change on disk made the next listing differ (or possibly differ). */
   readonly onDidChange = this.changed.event;
   private readonly diagnostics = vscode.languages.createDiagnosticCollection('lambdaWorkbench.discovery');
-  private readonly worker: DiscoveryThreads;
+  private readonly threads: DiscoveryThreads;
   private rescan: NodeJS.Timeout | undefined;
   /** How long the last full discovery took, for the log and the benchmark. */
   lastScanMs: number | undefined;
 
   constructor(private readonly ctx: Ctx) {
     const dist = vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist');
-    this.worker = new DiscoveryThreads(
+    this.threads = new DiscoveryThreads(
       vscode.Uri.joinPath(dist, 'discovery-worker.js').fsPath,
       vscode.Uri.joinPath(dist, 'parser-worker.js').fsPath,
       parserCodeCacheDir(ctx.extension),
@@ -65,11 +66,11 @@ export class LocalFunctions implements vscode.Disposable {
     watcher.onDidDelete(onFile);
     this.disposables.push(
       watcher,
-      this.worker,
+      this.threads,
       this.changed,
       this.diagnostics,
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.scheduleRescan()),
-      vscode.workspace.onDidCloseTextDocument((document) => this.worker.closed(document.uri.fsPath)),
+      vscode.workspace.onDidCloseTextDocument((document) => this.threads.closed(document.uri.fsPath)),
     );
   }
 
@@ -87,7 +88,7 @@ export class LocalFunctions implements vscode.Disposable {
 
   /** Whether discovery's threads are running (so the parser will write its own code cache). */
   get threadsStarted(): boolean {
-    return this.worker.running;
+    return this.threads.running;
   }
 
   /** The function of that name (or template logical id). */
@@ -110,7 +111,7 @@ export class LocalFunctions implements vscode.Disposable {
    * document's tree and parses only what each edit changed.
    */
   async handlersIn(document: vscode.TextDocument): Promise<HandlerLocation[]> {
-    return this.worker.handlers(document.uri.fsPath, document.getText());
+    return this.threads.handlers(document.uri.fsPath, document.getText());
   }
 
   /** Forgets what was found, so the next listing discovers again; listeners hear of it at once. */
@@ -165,7 +166,7 @@ export class LocalFunctions implements vscode.Disposable {
       const root = folder.uri.fsPath;
       const settings = readFunctionSettings(root);
       if (settings.problem !== undefined) problems.push(settings.problem);
-      const found = await this.worker.workspace(root, {
+      const found = await this.threads.workspace(root, {
         defaultNodeRuntime: this.ctx.config.defaultNodeRuntime,
         overrides: settings.functions,
         // What earlier sessions parsed, by file size and time: a restart parses only changed files.
