@@ -9,15 +9,46 @@ interface FunctionItem extends vscode.QuickPickItem {
 }
 
 export async function pickRemoteFunction(aws: AwsClients, purpose: string): Promise<string | undefined> {
-  const connection = await aws.connection();
+  const picked = await showFunctionPicker(aws, purpose, false);
+  return picked?.name;
+}
+
+/** A deployed function chosen in a picker that is still on screen, busy. */
+export interface HeldFunctionPick {
+  readonly name: string;
+  /** Closes the picker, when the next one has not replaced it already. */
+  release(): void;
+}
+
+/**
+ * As pickRemoteFunction, but the picker stays on screen, busy, until another picker replaces it or
+ * `release` is called. For a caller that asks AWS something and then shows another picker: with no
+ * picker between the two, focus would fall back to the editor, and a webview there (the log panel)
+ * takes it a moment later, which closes the next picker as it opens.
+ */
+export function pickRemoteFunctionAndHold(aws: AwsClients, purpose: string): Promise<HeldFunctionPick | undefined> {
+  return showFunctionPicker(aws, purpose, true);
+}
+
+async function showFunctionPicker(aws: AwsClients, purpose: string, hold: boolean): Promise<HeldFunctionPick | undefined> {
+  // On screen before anything is awaited: while no picker shows, focus falls back to the editor.
   const picker = vscode.window.createQuickPick<FunctionItem>();
-  picker.title = `${purpose} (${connection.region})`;
+  picker.title = purpose;
   picker.placeholder = 'Choose a deployed function';
   picker.matchOnDescription = true;
   picker.busy = true;
   picker.show();
+  let connection;
+  try {
+    connection = await aws.connection();
+  } catch (error) {
+    picker.dispose();
+    throw error;
+  }
+  picker.title = `${purpose} (${connection.region})`;
   const items: FunctionItem[] = [];
-  let hidden = false;
+  // Set from the picker's events: `hidden` stops the paging, `held` says the picker is kept busy.
+  const state = { hidden: false, held: false };
   const loading = aws.callLambda(
     { doing: `Listing the functions of ${connection.region}`, action: 'lambda:ListFunctions' },
     async (client) => {
@@ -27,9 +58,10 @@ export async function pickRemoteFunction(aws: AwsClients, purpose: string): Prom
         for (const fn of page.functions)
           items.push({ label: fn.name, description: fn.runtime ?? 'container image', name: fn.name });
         items.sort((a, b) => a.label.localeCompare(b.label));
+        if (state.hidden) return;
         picker.items = [...items];
         marker = page.nextMarker;
-      } while (marker !== undefined && !hidden);
+      } while (marker !== undefined);
     },
   );
   let failure: Error | undefined;
@@ -39,17 +71,38 @@ export async function pickRemoteFunction(aws: AwsClients, purpose: string): Prom
       failure = error instanceof Error ? error : new Error(String(error));
       picker.hide();
     })
-    .finally(() => (picker.busy = false));
+    .finally(() => (picker.busy = state.held));
   const choice = await new Promise<string | undefined>((resolve) => {
-    picker.onDidAccept(() => resolve(picker.selectedItems[0]?.name));
+    picker.onDidAccept(() => {
+      const name = picker.selectedItems[0]?.name;
+      if (name !== undefined && hold) {
+        state.held = true;
+        state.hidden = true; // No more pages: the choice is made.
+        picker.busy = true;
+        picker.enabled = false;
+      }
+      resolve(name);
+    });
     picker.onDidHide(() => {
-      hidden = true;
+      state.hidden = true;
       resolve(undefined);
+      // Hidden by the next picker: this one's part is over.
+      if (state.held) picker.dispose();
     });
   });
-  picker.dispose();
-  if (failure !== undefined) throw failure;
-  return choice;
+  if (failure !== undefined) {
+    picker.dispose();
+    throw failure;
+  }
+  if (choice === undefined) {
+    picker.dispose();
+    return undefined;
+  }
+  if (!state.held) {
+    picker.dispose();
+    return { name: choice, release: () => {} };
+  }
+  return { name: choice, release: () => picker.dispose() };
 }
 
 interface QualifierItem extends vscode.QuickPickItem {

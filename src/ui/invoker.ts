@@ -9,7 +9,7 @@ import { describeTarget, invokeFunction, type InvocationResult, type InvokeTarge
 import type { AwsClients } from './aws';
 import type { Ctx } from './ctx';
 import { pickEvent, type PickedEvent } from './event-picker';
-import { pickQualifier, pickRemoteFunction } from './function-picker';
+import { pickQualifier, pickRemoteFunctionAndHold, type HeldFunctionPick } from './function-picker';
 import type { LocalEmulator } from './local-emulator';
 import type { LocalFunctions } from './local-functions';
 import type { RecentEvents } from './recent-events';
@@ -54,21 +54,25 @@ export class Invoker {
 
   async invokeLocal(args: InvokeArguments = {}): Promise<InvocationResult | undefined> {
     if (args.functionName !== undefined) return this.invokeLocalByName(args.functionName, args);
-    const functions = await this.functions.list();
-    if (functions.length === 0) {
-      throw new WorkbenchError(
-        'No Lambda handlers were found in this workspace: no SAM template, serverless.yml or exported handler function. Add one (type "lambda" in a TypeScript, JavaScript or Python file for a snippet), then invoke again.',
-      );
-    }
-    const choice = await vscode.window.showQuickPick(
-      functions.map((f) => ({
+    // The picker shows at once, busy while discovery answers: were nothing on screen meanwhile,
+    // focus would fall back to the editor, and a webview there could take it and close the picker.
+    const items = this.functions.list().then((functions) => {
+      if (functions.length === 0) {
+        throw new WorkbenchError(
+          'No Lambda handlers were found in this workspace: no SAM template, serverless.yml or exported handler function. Add one (type "lambda" in a TypeScript, JavaScript or Python file for a snippet), then invoke again.',
+        );
+      }
+      return functions.map((f) => ({
         label: f.fn.config.name,
         description: f.fn.config.runtime,
         detail: `${f.source} · ${f.fn.config.handler}`,
         name: f.fn.config.name,
-      })),
-      { title: 'Invoke locally', placeHolder: 'Choose the function to invoke in the local emulator' },
-    );
+      }));
+    });
+    const choice = await vscode.window.showQuickPick(items, {
+      title: 'Invoke locally',
+      placeHolder: 'Choose the function to invoke in the local emulator',
+    });
     if (choice === undefined) return undefined;
     return this.invokeLocalByName(choice.name, args);
   }
@@ -106,26 +110,35 @@ export class Invoker {
     const connection = await this.aws.connection();
     let qualifier = args.qualifier;
     let name = args.functionName;
+    // From the palette: the function, then $LATEST, an alias or a version. A tree row or a
+    // CodeLens already says which. The function's picker stays on screen until the next picker
+    // replaces it (see pickRemoteFunctionAndHold).
+    let held: HeldFunctionPick | undefined;
     if (name === undefined) {
-      // From the palette: the function, then $LATEST, an alias or a version. A tree row or a
-      // CodeLens already says which.
-      name = await pickRemoteFunction(this.aws, 'Invoke remotely');
-      if (name === undefined) return undefined;
-      const picked = await pickQualifier(this.aws, name);
-      if (picked === null) return undefined;
-      qualifier = picked;
+      held = await pickRemoteFunctionAndHold(this.aws, 'Invoke remotely');
+      if (held === undefined) return undefined;
+      name = held.name;
     }
     const functionName = name;
-    const target: InvokeTarget = {
-      kind: 'remote',
-      functionName,
-      region: connection.region,
-      ...(qualifier === undefined ? {} : { qualifier }),
-      ...(connection.profile === undefined ? {} : { profile: connection.profile }),
-    };
-    const picked = await this.chooseEvent(target, args, async () =>
-      new SharedEvents(await this.aws.schemas()).list(functionName),
-    );
+    let target: InvokeTarget;
+    let picked: PickedEvent | undefined;
+    try {
+      if (held !== undefined) {
+        const chosen = await pickQualifier(this.aws, functionName);
+        if (chosen === null) return undefined;
+        qualifier = chosen;
+      }
+      target = {
+        kind: 'remote',
+        functionName,
+        region: connection.region,
+        ...(qualifier === undefined ? {} : { qualifier }),
+        ...(connection.profile === undefined ? {} : { profile: connection.profile }),
+      };
+      picked = await this.chooseEvent(target, args, async () => new SharedEvents(await this.aws.schemas()).list(functionName));
+    } finally {
+      held?.release();
+    }
     if (picked === undefined) return undefined;
     return this.run(target, picked);
   }

@@ -80,17 +80,41 @@ describe('the log panel: local and remote invocations of one function', () => {
     throw new Error(`no webview shows ${selector}`);
   }
 
-  async function pickTemplateAndInvoke(command: string): Promise<void> {
+  /**
+   * Runs the command, picks the function in its picker, then the empty event. Each click waits for
+   * its picker's title: the quick input's list keeps the previous picker's rows for a moment, and a
+   * click on one of those picks nothing.
+   */
+  async function pickTemplateAndInvoke(command: string, where: 'local' | 'remote'): Promise<void> {
     await wb.runCommand(command);
+    const title = (text: RegExp) => wb.page.locator('.quick-input-widget .quick-input-title', { hasText: text });
+    await title(where === 'local' ? /^Invoke locally$/ : /^Invoke remotely \(us-east-1\)$/)
+      .waitFor()
+      .catch(async (error: unknown) => {
+        await wb.screenshot(`31-logs-${where}-no-function-picker`);
+        throw error;
+      });
     const input = wb.page.locator('.quick-input-widget input.input');
-    await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: FUNCTION }).first().click();
-    await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: FUNCTION }).waitFor();
+    await wb.page
+      .locator('.quick-input-list .monaco-list-row', { hasText: FUNCTION })
+      .first()
+      .click()
+      .catch(async (error: unknown) => {
+        await wb.screenshot(`31-logs-${where}-no-function-row`);
+        throw error;
+      });
+    await title(new RegExp(`^Event for ${FUNCTION}${where === 'local' ? ' \\(local\\)' : ''}$`))
+      .waitFor()
+      .catch(async (error: unknown) => {
+        await wb.screenshot(`31-logs-${where}-no-event-picker`);
+        throw error;
+      });
     await input.fill('Empty event');
     await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'Empty event' }).first().click();
   }
 
   test('a local invocation shows in the panel opened from the result view, grouped with its REPORT chip', async () => {
-    await pickTemplateAndInvoke('Lambda: Invoke Locally...');
+    await pickTemplateAndInvoke('Lambda: Invoke Locally...', 'local');
     const result = await webview('pre.payload');
     await result.locator('pre.payload', { hasText: 'hello, world' }).waitFor({ timeout: 60_000 });
     await result.getByRole('button', { name: 'Show logs' }).click();
@@ -112,7 +136,7 @@ describe('the log panel: local and remote invocations of one function', () => {
   });
 
   test('a remote invocation (moto) joins it, with its own chip, tagged cloud', async () => {
-    await pickTemplateAndInvoke('Lambda: Invoke Remotely...');
+    await pickTemplateAndInvoke('Lambda: Invoke Remotely...', 'remote');
     const requestId = randomUUID();
     const now = Date.now();
     // What Lambda writes for an invocation; moto's Lambda writes nothing.
