@@ -2,10 +2,11 @@
 // TypeScript compiler, about 10 MB) takes V8 a few hundred milliseconds on every start; with the
 // bytecode V8 made on an earlier start, kept in a file, it takes a few dozen. The cache is V8's own
 // format: V8 checks that it fits (its version, flags, a checksum) and compiles afresh when not.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
+import { writeWholeSync } from './files';
 
 export interface CachedModule {
   readonly exports: unknown;
@@ -42,8 +43,10 @@ export function requireWithCodeCache(file: string, cacheDir: string | undefined)
     saveCache() {
       if (saved || cacheFile === undefined) return;
       saved = true;
-      writeAtomically(cacheFile, script.createCachedData());
-      removeOlderCaches(cacheFile);
+      // A cache that cannot be written costs the next start its compile time, nothing else. Written
+      // whole: another window may be starting and reading it.
+      writeWholeSync(cacheFile, script.createCachedData());
+      removeOlderCaches(file, cacheFile);
     },
   };
 }
@@ -67,28 +70,15 @@ function cachePrefix(file: string): string {
 }
 
 /** The caches of earlier builds of the same bundle, which no start will read again. */
-function removeOlderCaches(cacheFile: string): void {
+function removeOlderCaches(file: string, cacheFile: string): void {
   const dir = dirname(cacheFile);
   const name = basename(cacheFile);
-  const prefix = name.slice(0, name.indexOf('.js-') + 4);
+  const prefix = cachePrefix(file);
   try {
     for (const other of readdirSync(dir)) {
       if (other.startsWith(prefix) && other.endsWith('.cache') && other !== name) rmSync(join(dir, other), { force: true });
     }
   } catch {
     // Left for the next time.
-  }
-}
-
-/** Never a half-written cache: another window may be starting and reading it. */
-function writeAtomically(file: string, data: Buffer): void {
-  const partial = `${file}.${process.pid}.${Date.now()}.partial`;
-  try {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(partial, data);
-    renameSync(partial, file);
-  } catch {
-    // A cache that cannot be written costs the next start its compile time, nothing else.
-    rmSync(partial, { force: true });
   }
 }

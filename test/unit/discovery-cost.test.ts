@@ -2,13 +2,13 @@
 // function bodies blanked before parsing (what goes, what stays, positions that do not move), the
 // text search that rules files out before parsing, and long CommonJS export chains.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import ts from 'typescript';
 import { findNodeHandlers } from '../../src/core/discovery/code-handlers';
 import { blankFunctionBodies } from '../../src/core/discovery/function-bodies';
 import { findHandlersInText } from '../../src/core/discovery/find-handlers';
+import { fixtureFiles } from './fixture-files';
 
 const TS = ts.ScriptKind.TS;
 
@@ -241,16 +241,7 @@ describe('blanking function bodies', () => {
   });
 
   test('every fixture yields the same handlers, blanked or whole', () => {
-    const root = resolve(__dirname, '../fixtures');
-    const files: string[] = [];
-    const walk = (dir: string) => {
-      for (const entry of readdirSync(dir, { withFileTypes: true })) {
-        const path = join(dir, entry.name);
-        if (entry.isDirectory()) walk(path);
-        else if (/\.[cm]?[jt]sx?$/.test(entry.name)) files.push(path);
-      }
-    };
-    walk(root);
+    const files = fixtureFiles(/\.[cm]?[jt]sx?$/);
     assert.ok(files.length > 30);
     for (const file of files) {
       const text = readFileSync(file, 'utf8');

@@ -1,25 +1,16 @@
 // Open documents, parsed incrementally after each edit (CodeLens): whatever the edits, the handlers
 // are those a whole parse of the same text finds, and an edit really reuses the untouched tree.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { parseModule } from '../../src/core/discovery/code-handlers';
 import { changeBetween, DocumentHandlers, reparse } from '../../src/core/discovery/document-handlers';
 import { findHandlersInText } from '../../src/core/discovery/find-handlers';
+import { fixtureFiles } from './fixture-files';
 
-/** The fixtures' TypeScript and JavaScript files: real handler files, look-alikes, broken ones. */
+/** The discovery fixtures' TypeScript and JavaScript files: real handler files, look-alikes, broken ones. */
 function nodeFixtures(): string[] {
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (/\.[cm]?[jt]sx?$/.test(entry.name) && !entry.name.endsWith('.d.ts')) files.push(path);
-    }
-  };
-  walk(resolve(__dirname, '../fixtures/discovery'));
-  return files;
+  return fixtureFiles(/^(?!.*\.d\.ts$).*\.[cm]?[jt]sx?$/, 'discovery');
 }
 
 /** A small deterministic generator, so a failure replays the same edits. */

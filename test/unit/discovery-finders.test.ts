@@ -1,13 +1,13 @@
 // The handler finders on one file's text: which exports (Node.js) or module-level functions
 // (Python) Lambda could call, where they are written, and the look-alikes they must leave out.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { findNodeHandlers } from '../../src/core/discovery/code-handlers';
 import { findPythonHandlers } from '../../src/core/discovery/python-handlers';
 import { warmupSample } from '../../src/core/discovery/parser-warmup';
 import { findHandlersInText } from '../../src/core/discovery/find-handlers';
+import { fixtureFiles } from './fixture-files';
 
 /** `export@line:column` for each handler found, the form the expectations below are written in. */
 function found(file: string, text: string): string[] {
@@ -265,16 +265,7 @@ describe('Python handlers', () => {
 });
 
 test('the text search before parsing never rules out a file the finders would accept', () => {
-  const root = resolve(__dirname, '../fixtures');
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (/\.([cm]?[jt]sx?|py)$/.test(entry.name)) files.push(path);
-    }
-  };
-  walk(root);
+  const files = fixtureFiles(/\.([cm]?[jt]sx?|py)$/);
   assert.ok(files.length > 40);
   let withHandlers = 0;
   for (const file of files) {

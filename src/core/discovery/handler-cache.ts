@@ -1,8 +1,9 @@
 // The handlers found in each file, kept while the file is unchanged (same size and modification
 // time), so a rescan parses only what changed. It lives in memory for the discovery worker's life
 // and, when given a file, across processes too.
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, sep } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { sep } from 'node:path';
+import { writeWholeSync } from '../files';
 import type { HandlerLanguage, HandlerLocation } from './types';
 
 /** Bump when the finders change what they report, so results cached by an older version are not reused. */
@@ -86,15 +87,7 @@ export class HandlerCache {
   save(path: string): void {
     if (!this.changed) return;
     const entries = [...this.entries].map(([file, e]) => [file, e.size, e.mtimeMs, e.storedAt, e.handlers]);
-    const temporary = `${path}.${process.pid}.tmp`;
-    try {
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(temporary, JSON.stringify({ version: FINDER_VERSION, entries }));
-      renameSync(temporary, path);
-      this.changed = false;
-    } catch {
-      // A cache that cannot be written only costs the next process some parsing.
-      rmSync(temporary, { force: true });
-    }
+    // A cache that cannot be written only costs the next process some parsing.
+    if (writeWholeSync(path, JSON.stringify({ version: FINDER_VERSION, entries }))) this.changed = false;
   }
 }

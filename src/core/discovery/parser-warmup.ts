@@ -49,7 +49,7 @@ export function warmupSample(blocks = 12): string {
  * turn of the event loop, so requests that arrive meanwhile wait for one step at most; then calls
  * `done`. Returns a function that stops it.
  */
-export function warmUpParser(done: () => void = () => {}, rounds = 40): () => void {
+export function warmUpParser(done: () => void, rounds = 40): () => void {
   const sample = warmupSample(4);
   const document = new DocumentHandlers(1);
   let edited = warmupSample(12);
