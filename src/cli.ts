@@ -20,6 +20,7 @@ import { readTemplate, type TemplateFunction } from './core/discovery/sam';
 import type { DebugTarget } from './core/emulator/debug';
 import { Emulator, logText } from './core/emulator/emulator';
 import { serveEmulator } from './core/emulator/http-api';
+import { LocalCallers } from './core/local-callers';
 import { ServiceError } from './core/emulator/lambda-errors';
 import { readEnvFile } from './core/env-file';
 import { EVENT_TEMPLATES, generateEvent } from './core/events/catalog';
@@ -55,6 +56,11 @@ Commands:
       --build-dir <dir>     Where TypeScript handlers are bundled, one folder per function
                             (default: a new temporary folder, removed on exit)
       --exit-with-parent    Stop when standard input closes (for a parent process's child)
+      --allow-host <name>   Also answer requests addressed to this host name (a forwarded port or a
+                            tunnel); "*.example.test" allows the names below example.test. Only
+                            127.0.0.1, localhost and [::1] are answered otherwise. Repeatable.
+      --allow-origin <url>  Let web pages of this origin (http://localhost:5173) call the Invoke API,
+                            with CORS headers; requests from web pages are refused otherwise. Repeatable.
   invoke <function>       Invoke one function of a template once and print its result.
       --event <file|->      Event JSON (default: {}); "-" reads standard input
       --template, --env-file, --region, --profile as for serve
@@ -254,9 +260,15 @@ async function serve(args: string[]): Promise<void> {
       'debug-port': { type: 'string' },
       'build-dir': { type: 'string' },
       python: { type: 'string' },
+      'allow-host': { type: 'string', multiple: true, default: [] },
+      'allow-origin': { type: 'string', multiple: true, default: [] },
     },
   });
   const port = wholeNumber(values.port, '--port');
+  const callers = new LocalCallers({
+    allowedHosts: values['allow-host'].map((host) => hostName(host, '--allow-host')),
+    allowedOrigins: values['allow-origin'].map((origin) => originOf(origin, '--allow-origin')),
+  });
   if (values['debug-port'] !== undefined && values.debug === undefined) {
     throw new UsageError('--debug-port needs --debug <function>, the function to debug.');
   }
@@ -287,7 +299,7 @@ async function serve(args: string[]): Promise<void> {
   });
   let server;
   try {
-    server = await serveEmulator(emulator, port);
+    server = await serveEmulator(emulator, port, callers);
   } catch (error) {
     await shutdown(emulator, prepared, buildDir);
     const code = (error as NodeJS.ErrnoException).code;
@@ -391,6 +403,26 @@ function portNumber(value: string, flag: string): number {
     throw new UsageError(`${flag} must be a port number from 1 to 65535, not "${value}".`);
   }
   return number;
+}
+
+function hostName(value: string, flag: string): string {
+  if (!/^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\.?$/.test(value)) {
+    throw new UsageError(`${flag} must be a host name such as my-tunnel.example.test (no port, no scheme), not "${value}".`);
+  }
+  return value;
+}
+
+function originOf(value: string, flag: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || !['http:', 'https:'].includes(url.protocol) || url.origin !== value.replace(/\/$/, '')) {
+    throw new UsageError(`${flag} must be an origin such as http://localhost:5173 (scheme, host and port only), not "${value}".`);
+  }
+  return url.origin;
 }
 
 function wholeNumber(value: string, flag: string): number {

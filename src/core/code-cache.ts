@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import { writeWholeSync } from './files';
+import { makePrivateDir, whyNotPrivate } from './private-dir';
 
 export interface CachedModule {
   readonly exports: unknown;
@@ -22,10 +23,12 @@ export interface CachedModule {
 /** Runs `file` as a CommonJS module, with its code cache from `cacheDir` when there is one that fits. */
 export function requireWithCodeCache(file: string, cacheDir: string | undefined): CachedModule {
   const source = readFileSync(file, 'utf8');
-  const cacheFile = cacheDir === undefined ? undefined : cacheFileFor(file, cacheDir);
+  // Bytecode is code: a cache folder another user could write is neither read nor written.
+  const usable = cacheDir !== undefined && makePrivateDir(cacheDir, dirname(dirname(cacheDir))) === undefined;
+  const cacheFile = usable ? cacheFileFor(file, cacheDir) : undefined;
   let cachedData: Buffer | undefined;
   try {
-    if (cacheFile !== undefined) cachedData = readFileSync(cacheFile);
+    if (cacheFile !== undefined && whyNotPrivate(cacheFile) === undefined) cachedData = readFileSync(cacheFile);
   } catch {
     // No cache yet (the first start), or unreadable: compile afresh.
   }

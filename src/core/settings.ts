@@ -79,6 +79,19 @@ function urlSetting(key: string): SettingSpec<string> {
   };
 }
 
+/** A list of strings each matching `pattern`; empty by default. */
+function stringListSetting(key: string, expected: string, pattern: RegExp): SettingSpec<readonly string[]> {
+  return {
+    key,
+    default: [],
+    expected,
+    parse: (raw) =>
+      Array.isArray(raw) && raw.every((item) => typeof item === 'string' && pattern.test(item.trim()))
+        ? raw.map((item: string) => item.trim())
+        : undefined,
+  };
+}
+
 export const SETTINGS = {
   defaultNodeRuntime: enumSetting<NodeRuntime>('defaultRuntime.node', NODE_RUNTIMES, 'nodejs22.x'),
   bundleMinify: booleanSetting('bundle.minify', false),
@@ -93,6 +106,16 @@ export const SETTINGS = {
   deployS3Bucket: stringSetting('deploy.s3Bucket', 'an S3 bucket name, or empty', /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/),
   deployPublishVersion: booleanSetting('deploy.publishVersion', false),
   deployAlias: stringSetting('deploy.alias', 'an alias name such as live, or empty', /^(?!^[0-9]+$)[a-zA-Z0-9-_]{1,128}$/),
+  emulatorAllowedHosts: stringListSetting(
+    'emulator.allowedHosts',
+    'a list of host names such as "my-tunnel.example.test" or "*.example.test" (no scheme, no port)',
+    /^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\.?$/,
+  ),
+  emulatorAllowedOrigins: stringListSetting(
+    'emulator.allowedOrigins',
+    'a list of origins such as "http://localhost:5173" (scheme, host and port only)',
+    /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$|^https?:\/\/\[[0-9a-fA-F:.]+\](:\d{1,5})?$/,
+  ),
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;

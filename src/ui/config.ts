@@ -88,6 +88,16 @@ export class Config implements vscode.Disposable {
     return this.read('deployAlias');
   }
 
+  /** Host names the local emulator answers besides loopback ones. */
+  get emulatorAllowedHosts(): readonly string[] {
+    return this.read('emulatorAllowedHosts');
+  }
+
+  /** Origins whose web pages may call the local emulator. */
+  get emulatorAllowedOrigins(): readonly string[] {
+    return this.read('emulatorAllowedOrigins');
+  }
+
   /** Reads every setting once, so malformed values are reported without waiting for their first use. */
   checkAll(): void {
     for (const name of Object.keys(SETTINGS) as SettingName[]) this.read(name);

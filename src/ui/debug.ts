@@ -3,6 +3,7 @@
 // for a debugger, sends the invoke, and attaches VS Code's JavaScript debugger (with the bundle's
 // source maps, so breakpoints in TypeScript hold) or the Python debugger. The invoke proceeds once
 // the debugger resumes the environment; ending the session stops the emulator and everything in it.
+import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -155,8 +156,18 @@ export class LambdaDebugger implements vscode.DebugConfigurationProvider, vscode
     const port = await freePort();
     const id = String(this.nextRun++);
     const all = (await this.functions.list()).map((f) => f.fn.config);
-    // Resolves once the function's environment is up and waiting, paused, for a debugger.
-    const { process: emulator, client } = await this.emulator.launchForDebugging(all, { functionName: name, port }, python);
+    // The run's own bundles, in a folder only this user can write (mkdtemp: mode 0700, a name no one
+    // can guess): the debugger loads the source maps it finds there.
+    const buildDir = mkdtempSync(join(tmpdir(), 'lambda-workbench-debug-'));
+    let launched;
+    try {
+      // Resolves once the function's environment is up and waiting, paused, for a debugger.
+      launched = await this.emulator.launchForDebugging(all, { functionName: name, port }, buildDir, python);
+    } catch (error) {
+      rmSync(buildDir, { recursive: true, force: true });
+      throw error;
+    }
+    const { process: emulator, client } = launched;
     let stopped = false;
     this.runs.set(id, {
       stop: async () => {
@@ -164,10 +175,11 @@ export class LambdaDebugger implements vscode.DebugConfigurationProvider, vscode
         stopped = true;
         client.destroy();
         await emulator.stop();
+        rmSync(buildDir, { recursive: true, force: true });
       },
     });
     this.ctx.log.info(`Debugging ${name}: its environment waits for a debugger on 127.0.0.1:${port}.`);
-    const attach = python === undefined ? this.nodeAttach(name, port, local) : this.pythonAttach(name, port, local);
+    const attach = python === undefined ? this.nodeAttach(name, port, local, buildDir) : this.pythonAttach(name, port, local);
     if (!(await vscode.debug.startDebugging(folder, { ...attach, [SESSION_KEY]: id }))) {
       await this.end(id);
       throw new WorkbenchError(
@@ -200,9 +212,7 @@ export class LambdaDebugger implements vscode.DebugConfigurationProvider, vscode
     await run.stop();
   }
 
-  private nodeAttach(name: string, port: number, local: LocalFunction): vscode.DebugConfiguration {
-    // Bundles are written by the emulator below the system's temporary folder (see cli.ts).
-    const bundles = join(tmpdir(), 'lambda-workbench-build-*');
+  private nodeAttach(name: string, port: number, local: LocalFunction, bundles: string): vscode.DebugConfiguration {
     return {
       type: 'node',
       request: 'attach',

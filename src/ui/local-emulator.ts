@@ -33,7 +33,8 @@ export class LocalEmulator implements vscode.Disposable {
 
   /** A Lambda client for the emulator serving exactly `functions`, starting or restarting it as needed. */
   async client(functions: readonly FunctionConfig[]): Promise<LambdaClient> {
-    const key = JSON.stringify(functions);
+    // Who may call it is fixed when it starts: a change of the allowed hosts or origins restarts it.
+    const key = JSON.stringify([functions, this.ctx.config.emulatorAllowedHosts, this.ctx.config.emulatorAllowedOrigins]);
     if (this.running?.functionsKey === key && this.running.process.running) return this.running.client;
     if (this.starting !== undefined) {
       const started = await this.starting;
@@ -81,15 +82,15 @@ export class LocalEmulator implements vscode.Disposable {
   async launchForDebugging(
     functions: readonly FunctionConfig[],
     debug: DebugTarget,
+    buildDir: string,
     pythonPath?: string,
   ): Promise<{ process: EmulatorProcess; client: LambdaClient }> {
-    return this.launch(functions, debug, pythonPath);
+    return this.launch(functions, { debug, buildDir, ...(pythonPath === undefined ? {} : { pythonPath }) });
   }
 
   private async launch(
     functions: readonly FunctionConfig[],
-    debug?: DebugTarget,
-    pythonPath?: string,
+    { debug, buildDir, pythonPath }: { debug?: DebugTarget; buildDir?: string; pythonPath?: string } = {},
   ): Promise<{ process: EmulatorProcess; client: LambdaClient }> {
     const nodePath = findExecutable('node', process.env['PATH'] ?? '');
     this.ctx.log.info(`Starting the local emulator with ${functions.length} function(s).`);
@@ -101,8 +102,11 @@ export class LocalEmulator implements vscode.Disposable {
       ...(nodePath === undefined ? { nodeEnvironment: { ELECTRON_RUN_AS_NODE: '1' } } : {}),
       functions,
       ...(debug === undefined ? {} : { debug }),
+      ...(buildDir === undefined ? {} : { buildDir }),
       ...(pythonPath === undefined ? {} : { pythonPath }),
       ...(profile === '' ? {} : { profile }),
+      allowedHosts: this.ctx.config.emulatorAllowedHosts,
+      allowedOrigins: this.ctx.config.emulatorAllowedOrigins,
       onLog: (record) => {
         this.output.appendLine(`[${record.functionName}] ${record.message}`);
         this.remember(record);

@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { Emulator, type EmulatorOptions } from '../../src/core/emulator/emulator';
 import { serveEmulator, type EmulatorServer } from '../../src/core/emulator/http-api';
 import type { FunctionConfig } from '../../src/core/function-config';
+import type { LocalCallers } from '../../src/core/local-callers';
 import type { LogRecord } from '../../src/core/logs/record';
 import type { Runtime } from '../../src/core/runtimes';
 
@@ -53,11 +54,15 @@ export interface Harness {
 }
 
 /** Starts an emulator serving `functions`; the caller stops it (usually in an `after` hook). */
-export async function startEmulator(functions: FunctionConfig[], options: Partial<EmulatorOptions> = {}): Promise<Harness> {
+export async function startEmulator(
+  functions: FunctionConfig[],
+  options: Partial<EmulatorOptions> = {},
+  callers?: LocalCallers,
+): Promise<Harness> {
   const emulator = new Emulator({ functions, runtimeDir: RUNTIME_DIR, ...options });
   const records: LogRecord[] = [];
   emulator.onLog((record) => records.push(record));
-  const server = await serveEmulator(emulator);
+  const server = await serveEmulator(emulator, 0, callers);
   let stopped = false;
   const stop = async () => {
     if (stopped) return;

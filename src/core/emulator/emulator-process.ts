@@ -36,6 +36,10 @@ export interface EmulatorProcessOptions {
   readonly buildDir?: string;
   /** The Python interpreter for Python functions (the one checkDebugpy checked, when debugging one). */
   readonly pythonPath?: string;
+  /** Host names the Invoke API answers besides loopback ones (see local-callers.ts). */
+  readonly allowedHosts?: readonly string[];
+  /** Origins whose web pages may call the Invoke API. */
+  readonly allowedOrigins?: readonly string[];
   readonly onLog?: (record: LogRecord) => void;
   /** The process ended without being stopped; `output` is what it last wrote to standard error. */
   readonly onExit?: (code: number | null, output: string) => void;
@@ -69,6 +73,8 @@ export class EmulatorProcess {
       ...(options.debug === undefined ? [] : ['--debug', options.debug.functionName, '--debug-port', String(options.debug.port)]),
       ...(options.buildDir === undefined ? [] : ['--build-dir', options.buildDir]),
       ...(options.pythonPath === undefined ? [] : ['--python', options.pythonPath]),
+      ...(options.allowedHosts ?? []).flatMap((host) => ['--allow-host', host]),
+      ...(options.allowedOrigins ?? []).flatMap((origin) => ['--allow-origin', origin]),
     ];
     const child = spawn(options.nodePath, args, {
       env: { ...process.env, ...options.nodeEnvironment },

@@ -115,6 +115,14 @@ export class Emulator {
             this.nodePath,
             join(options.runtimeDir ?? defaultRuntimeDir(), 'node', 'bootstrap.cjs'),
             options.snapshotDir,
+            (message) => {
+              // Every Node.js function starts without a snapshot from now on; each one's log says why.
+              for (const pool of this.pools.values()) {
+                if (isNodeRuntime(pool.config.runtime)) {
+                  this.emit({ timestamp: Date.now(), functionName: pool.config.name, message, source: 'platform' });
+                }
+              }
+            },
           );
     this.debugged = options.debug === undefined ? undefined : debuggedFunction(options.functions, options.debug);
     this.setFunctions(options.functions);
@@ -173,9 +181,7 @@ export class Emulator {
     }
     const reference = parseFunctionName(request.functionName);
     if (reference === undefined) {
-      throw serviceErrors.invalidParameter(
-        `1 validation error detected: Value '${request.functionName}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?`,
-      );
+      throw serviceErrors.invalidFunctionName(request.functionName);
     }
     if (request.qualifier !== undefined && reference.qualifier !== undefined && request.qualifier !== reference.qualifier) {
       throw serviceErrors.invalidParameter(
@@ -231,6 +237,7 @@ export class Emulator {
     this.stopped = true;
     await Promise.all([...this.pools.values()].map((pool) => pool.stop()));
     await Promise.allSettled([...this.background]);
+    this.snapshots?.dispose();
   }
 
   private createPool(config: FunctionConfig): FunctionPool {

@@ -15,6 +15,7 @@ import { debuggerListeningLine, DEBUG_HOST, isListening, portInUse } from './deb
 import { isLaunchFailure, lambdaEnvironment, launchSpec, type LaunchFailure, type RuntimeTools } from './launch';
 import type { AwsCredentials } from '../aws/credentials';
 import { isNodeRuntime } from '../runtimes';
+import { LocalCallers } from '../local-callers';
 import {
   ENVIRONMENT_MARKER,
   killGroup,
@@ -86,6 +87,14 @@ export interface EnvironmentOptions {
 }
 
 type State = 'initializing' | 'idle' | 'busy' | 'gone';
+
+/** Only the environment's runtime calls its Runtime API: by a loopback address, never from a web page. */
+const RUNTIME_API_CALLERS = new LocalCallers({
+  howToAllow: {
+    host: () => 'A runtime reaches its Runtime API at the address in AWS_LAMBDA_RUNTIME_API.',
+    origin: () => 'A web page may not call the Runtime API.',
+  },
+});
 
 /** The environment ended before its invocation reached the runtime; another one can take it. */
 export class EnvironmentLostError extends Error {
@@ -639,6 +648,12 @@ export class Environment {
   // ---- Runtime API ------------------------------------------------------------------------
 
   private handleRuntimeApi(req: IncomingMessage, res: ServerResponse): void {
+    const refusal = RUNTIME_API_CALLERS.check(req);
+    if (refusal !== undefined) {
+      req.resume();
+      sendJson(res, refusal.status, { errorType: refusal.errorType, errorMessage: refusal.message });
+      return;
+    }
     const url = req.url ?? '/';
     const method = req.method ?? 'GET';
     const invocation = /^\/2018-06-01\/runtime\/invocation\/([^/]+)\/(response|error)$/.exec(url);

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { readBody } from './environment';
 import { MAX_SYNC_PAYLOAD_BYTES, type Emulator, type InvocationType, type LogType } from './emulator';
 import { ServiceError, serviceErrors } from './lambda-errors';
+import { LocalCallers } from '../local-callers';
 
 const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
 const STREAMING_INVOKE_PATH = /^\/2021-11-15\/functions\/([^/]+)\/response-streaming-invocations$/;
@@ -15,10 +16,22 @@ export interface EmulatorServer {
   close(): Promise<void>;
 }
 
-/** Serves `emulator` on 127.0.0.1:`port` (0 picks a free port). */
-export async function serveEmulator(emulator: Emulator, port = 0): Promise<EmulatorServer> {
+/** Headers a page of an allowed origin may read from an invocation's answer. */
+const EXPOSED_HEADERS = [
+  'x-amzn-RequestId',
+  'X-Amz-Function-Error',
+  'X-Amz-Log-Result',
+  'X-Amz-Executed-Version',
+  'x-amzn-ErrorType',
+];
+
+/**
+ * Serves `emulator` on 127.0.0.1:`port` (0 picks a free port), to callers `callers` lets in: by
+ * default only clients that address it by a loopback name and are not web pages.
+ */
+export async function serveEmulator(emulator: Emulator, port = 0, callers = new LocalCallers()): Promise<EmulatorServer> {
   const server: Server = createServer((req, res) => {
-    handle(emulator, req, res).catch((error: unknown) => {
+    handle(emulator, callers, req, res).catch((error: unknown) => {
       sendError(res, new ServiceError(500, 'ServiceException', error instanceof Error ? error.message : String(error)));
     });
   });
@@ -47,24 +60,76 @@ export async function serveEmulator(emulator: Emulator, port = 0): Promise<Emula
   };
 }
 
-async function handle(emulator: Emulator, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-  if (req.method === 'GET' && url.pathname === '/') {
+async function handle(emulator: Emulator, callers: LocalCallers, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const refusal = callers.check(req);
+  if (refusal !== undefined) {
+    req.resume();
+    sendError(res, new ServiceError(refusal.status, refusal.errorType, refusal.message));
+    return;
+  }
+  const preflight = callers.preflightHeaders(req, ['GET', 'POST']);
+  if (preflight !== undefined) {
+    req.resume();
+    res.writeHead(204, preflight);
+    res.end();
+    return;
+  }
+  const cors = callers.corsHeaders(req, EXPOSED_HEADERS);
+  for (const [name, value] of Object.entries(cors)) res.setHeader(name, value);
+  const path = requestPath(req.url);
+  if (path === undefined) {
+    req.resume();
+    sendError(res, new ServiceError(400, 'BadRequestException', `The request target "${clip(req.url ?? '')}" is not a path.`));
+    return;
+  }
+  if (req.method === 'GET' && path.pathname === '/') {
     req.resume();
     sendJson(res, 200, { status: 'ready', functions: emulator.functionNames });
     return;
   }
-  const invoke = INVOKE_PATH.exec(url.pathname);
+  const invoke = INVOKE_PATH.exec(path.pathname);
   if (req.method === 'POST' && invoke?.[1] !== undefined) {
-    await handleInvoke(emulator, req, res, decodeURIComponent(invoke[1]), url);
+    const functionName = decodeSegment(invoke[1]);
+    if (functionName === undefined) {
+      req.resume();
+      sendError(res, serviceErrors.invalidFunctionName(invoke[1]));
+      return;
+    }
+    await handleInvoke(emulator, req, res, functionName, path);
     return;
   }
   req.resume();
-  if (STREAMING_INVOKE_PATH.test(url.pathname)) {
+  if (STREAMING_INVOKE_PATH.test(path.pathname)) {
     sendError(res, serviceErrors.unsupported('InvokeWithResponseStream is not available in the local emulator yet; use Invoke.'));
     return;
   }
-  sendError(res, new ServiceError(404, 'UnknownOperationException', `Unknown operation: ${req.method ?? ''} ${url.pathname}`));
+  sendError(
+    res,
+    new ServiceError(404, 'UnknownOperationException', `Unknown operation: ${req.method ?? ''} ${clip(path.pathname)}`),
+  );
+}
+
+/** The request target as a URL, or undefined when it is not an origin-form path (`//`, `*`, garbage). */
+function requestPath(target: string | undefined): URL | undefined {
+  if (target === undefined || !target.startsWith('/') || target.startsWith('//')) return undefined;
+  try {
+    return new URL(target, 'http://127.0.0.1');
+  } catch {
+    return undefined;
+  }
+}
+
+function decodeSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A caller's text as it may be quoted in a message: at most 100 characters. */
+function clip(text: string): string {
+  return text.length > 100 ? `${text.slice(0, 97)}...` : text;
 }
 
 async function handleInvoke(

@@ -62,4 +62,11 @@ export const serviceErrors = {
       `Request must be smaller than ${limit} bytes for the InvokeFunction operation`,
     ),
   unsupported: (message: string) => new ServiceError(400, 'UnsupportedOperationException', message),
+  /** Lambda's own words for a FunctionName that is not a name, `name:qualifier` or an ARN. */
+  invalidFunctionName: (value: string) =>
+    new ServiceError(
+      400,
+      'ValidationException',
+      `1 validation error detected: Value '${value.length > 140 ? `${value.slice(0, 137)}...` : value}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?`,
+    ),
 };

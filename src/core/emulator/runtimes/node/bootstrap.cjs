@@ -577,8 +577,6 @@ async function runStreaming(handler, requestId, deadline, headers, body) {
 // ---- init ---------------------------------------------------------------------------------
 
 async function main() {
-  // The emulator starts a freshly built snapshot once with this variable, to check that it loads.
-  if (process.env['_LAMBDA_WORKBENCH_SNAPSHOT_CHECK'] === '1') process.exit(0);
   runtimeApi.address = process.env['AWS_LAMBDA_RUNTIME_API'] ?? '';
   const [host = '127.0.0.1', port = '9001'] = runtimeApi.address.split(':');
   runtimeApi.host = host;
@@ -621,7 +619,81 @@ async function main() {
   scheduleNext(handler);
 }
 
+// ---- the same process, from the file or from a startup snapshot ----------------------------
+
+/**
+ * node:console's Console class, kept while the bootstrap loads: in a process started from a
+ * startup snapshot, Node leaves `console.Console` undefined, and libraries construct it
+ * (Powertools' Logger does, at init).
+ */
+const ConsoleClass = console.Console;
+
+/**
+ * Makes a process started from the snapshot the same, to its handler, as one started from this
+ * file, and both like Lambda's: there the runtime's entry is an ES module, so `require.main` is
+ * undefined, and `process.argv` is the node executable and the runtime's file.
+ */
+function normalizeProcess() {
+  if (console.Console === undefined) /** @type {any} */ (console).Console = ConsoleClass;
+  // child_process.fork starts its children with process.execArgv: a snapshot flag there would
+  // start the bootstrap again in place of the forked module.
+  const blob = process.execArgv.findIndex((arg) => arg === '--snapshot-blob' || arg.startsWith('--snapshot-blob='));
+  if (blob >= 0) process.execArgv.splice(blob, process.execArgv[blob] === '--snapshot-blob' ? 2 : 1);
+  if (process.argv.length < 2) process.argv.push(__filename);
+  if (require.main !== undefined) {
+    delete (/** @type {any} */ (process).mainModule);
+    // The bootstrap is not a module of the function's: out of the cache its handler requires from.
+    Reflect.deleteProperty(require.cache, __filename);
+  }
+}
+
+/**
+ * The shape of every built-in module and global a handler can reach: each own property's name
+ * and kind. The emulator compares it between a process started from this file and one started
+ * from a new snapshot, and uses the snapshot only when they are equal.
+ */
+function builtinsFingerprint() {
+  const load = require('node:module').createRequire(__filename);
+  const shape = (/** @type {object} */ object) =>
+    Reflect.ownKeys(object)
+      .map((key) => {
+        const property = /** @type {PropertyDescriptor} */ (Object.getOwnPropertyDescriptor(object, key));
+        const kind = property.get || property.set ? 'accessor' : property.value === null ? 'null' : typeof property.value;
+        return `${String(key)}:${kind}`;
+      })
+      .sort();
+  /** @type {Record<string, unknown>} */
+  const modules = {};
+  // Modules whose loading warns (deprecated or experimental) are left out; none is one a snapshot changes.
+  const noisy = new Set(['sys', 'punycode', 'wasi', 'repl', 'sqlite', 'test/reporters']);
+  for (const name of load('node:module').builtinModules) {
+    if (name.startsWith('_') || noisy.has(name)) continue;
+    try {
+      modules[name] = shape(load(`node:${name}`));
+    } catch (error) {
+      modules[name] = `throws ${String(/** @type {any} */ (error)?.code)}`;
+    }
+  }
+  return {
+    modules,
+    globals: shape(globalThis),
+    process: shape(process),
+    console: shape(console),
+    argv: process.argv.length,
+    execArgv: process.execArgv,
+    main: typeof load.main,
+    cached: Object.keys(load.cache).length,
+  };
+}
+
 function start() {
+  normalizeProcess();
+  // The emulator starts a freshly built snapshot, and the file, with this variable, to check that
+  // the snapshot loads and changes nothing a handler can see.
+  if (process.env['_LAMBDA_WORKBENCH_SNAPSHOT_CHECK'] === '1') {
+    process.stdout.write(JSON.stringify(builtinsFingerprint()));
+    return;
+  }
   main().catch((error) => {
     logError('Uncaught Exception', error);
     void reportFatal(error, 129);
