@@ -111,6 +111,8 @@ async function build() {
       minifyWhitespace: flags.production,
       minifySyntax: flags.production,
     },
+    // Started by each emulator to end its environments if it dies (see core/emulator/watchdog.ts).
+    { ...common, entryPoints: ['src/watchdog.ts'], outfile: 'dist/watchdog.js' },
     {
       ...common,
       entryPoints: ['src/cli.ts'],

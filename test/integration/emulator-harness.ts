@@ -11,6 +11,8 @@ import type { Runtime } from '../../src/core/runtimes';
 
 export const FUNCTIONS = resolve(__dirname, '../fixtures/functions');
 export const RUNTIME_DIR = resolve(__dirname, '../../src/core/emulator/runtimes');
+/** The built watchdog (npm test builds before the tiers run). */
+export const WATCHDOG = resolve(__dirname, '../../dist/watchdog.js');
 
 export function fn(
   name: string,
@@ -59,7 +61,7 @@ export async function startEmulator(
   options: Partial<EmulatorOptions> = {},
   callers?: LocalCallers,
 ): Promise<Harness> {
-  const emulator = new Emulator({ functions, runtimeDir: RUNTIME_DIR, ...options });
+  const emulator = new Emulator({ functions, runtimeDir: RUNTIME_DIR, watchdogScript: WATCHDOG, ...options });
   const records: LogRecord[] = [];
   emulator.onLog((record) => records.push(record));
   const server = await serveEmulator(emulator, 0, callers);

@@ -11,7 +11,7 @@ import { WorkbenchError } from '../errors';
 import type { FunctionConfig } from '../function-config';
 import type { LogRecord } from '../logs/record';
 import type { DebugTarget } from './debug';
-import { ENVIRONMENT_MARKER, killProcessesWithEnvironment, signalGroup } from './processes';
+import { killMarked } from './processes';
 
 export interface EmulatorProcessOptions {
   /** `lambda-workbench`'s script (dist/cli.js). */
@@ -131,7 +131,7 @@ export class EmulatorProcess {
       });
     }).catch((error: unknown) => {
       signalGroup(child.pid ?? 0, 'SIGKILL');
-      killProcessesWithEnvironment(`${ENVIRONMENT_MARKER}=${instanceId}/`);
+      killMarked(`${instanceId}/`);
       rmSync(scratch, { recursive: true, force: true });
       throw error;
     });
@@ -160,7 +160,7 @@ export class EmulatorProcess {
 
   private cleanUp(): void {
     // Environments live in process groups of their own; the marker finds any that outlived the emulator.
-    killProcessesWithEnvironment(`${ENVIRONMENT_MARKER}=${this.instanceId}/`);
+    killMarked(`${this.instanceId}/`);
     rmSync(this.scratch, { recursive: true, force: true });
   }
 }
@@ -180,4 +180,12 @@ function readJsonLines(stream: Readable, onValue: (value: unknown) => void): voi
       }
     }
   });
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // The group is already gone.
+  }
 }

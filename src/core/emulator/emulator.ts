@@ -14,6 +14,7 @@ import { NodeSnapshots } from './node-snapshots';
 import { isNodeRuntime, type PythonRuntime } from '../runtimes';
 import { WorkbenchError } from '../errors';
 import type { DebugTarget } from './debug';
+import { Watchdog } from './watchdog';
 
 /** Largest synchronous request payload: 6 MB. */
 export const MAX_SYNC_PAYLOAD_BYTES = 6 * 1024 * 1024;
@@ -81,6 +82,11 @@ export interface EmulatorOptions {
   readonly snapshotDir?: string;
   /** One function to run under a debugger; see debug.ts for what changes for it. */
   readonly debug?: DebugTarget;
+  /**
+   * The watchdog script (dist/watchdog.js, next to the emulator's bundle by default) that ends
+   * the environments' processes if the emulator dies; false for none.
+   */
+  readonly watchdogScript?: string | false;
 }
 
 export type LogListener = (record: LogRecord) => void;
@@ -99,6 +105,7 @@ export class Emulator {
   private readonly debugged: string | undefined;
   /** Functions whose Python version was already checked. */
   private readonly checked = new Set<string>();
+  private readonly watchdog: Watchdog | undefined;
   private stopped = false;
 
   constructor(private readonly options: EmulatorOptions) {
@@ -125,6 +132,8 @@ export class Emulator {
             },
           );
     this.debugged = options.debug === undefined ? undefined : debuggedFunction(options.functions, options.debug);
+    this.watchdog =
+      options.watchdogScript === false ? undefined : new Watchdog(options.watchdogScript ?? join(__dirname, 'watchdog.js'));
     this.setFunctions(options.functions);
   }
 
@@ -238,6 +247,8 @@ export class Emulator {
     await Promise.all([...this.pools.values()].map((pool) => pool.stop()));
     await Promise.allSettled([...this.background]);
     this.snapshots?.dispose();
+    // Every environment has ended: the watchdog has nothing left to do.
+    this.watchdog?.close();
   }
 
   private createPool(config: FunctionConfig): FunctionPool {
@@ -255,6 +266,7 @@ export class Emulator {
       },
       region: this.region,
       emulatorId: this.instanceId,
+      ...(this.watchdog === undefined ? {} : { watchdog: this.watchdog }),
       ...(this.options.credentials === undefined ? {} : { credentials: this.options.credentials }),
       // A frozen process would freeze its debugger server too, and the debugger would lose it.
       freeze: !debugging && (this.options.freeze ?? true),

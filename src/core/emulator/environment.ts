@@ -1,11 +1,9 @@
 // One execution environment: a runtime process of its own, talking to its own Runtime API
 // endpoint, running one invocation at a time. It keeps its state between invocations (warm
 // reuse), is frozen while idle as Lambda freezes sandboxes, and dies on timeout, crash or stop.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Readable } from 'node:stream';
 import type { FunctionConfig } from '../function-config';
 import { billedDuration, endLine, initReportLine, reportLine, startLine, timeoutLine } from '../logs/platform';
 import type { LogRecord } from '../logs/record';
@@ -16,14 +14,9 @@ import { isLaunchFailure, lambdaEnvironment, launchSpec, type LaunchFailure, typ
 import type { AwsCredentials } from '../aws/credentials';
 import { isNodeRuntime } from '../runtimes';
 import { LocalCallers } from '../local-callers';
-import {
-  ENVIRONMENT_MARKER,
-  killGroup,
-  killProcessesWithEnvironment,
-  peakResidentKB,
-  residentKB,
-  signalGroup,
-} from './processes';
+import { EnvironmentProcess } from './environment-process';
+import { ENVIRONMENT_MARKER, markerValue, selfId } from './processes';
+import type { Watchdog } from './watchdog';
 
 /** Largest response a runtime may post: 6 MiB plus 100 bytes. */
 export const MAX_RESPONSE_BYTES = 6 * 1024 * 1024 + 100;
@@ -80,6 +73,8 @@ export interface EnvironmentOptions {
   readonly initLimitMs?: number;
   /** Identifies the emulator; every process of the environment carries it (see processes.ts). */
   readonly emulatorId: string;
+  /** Told of every process of the environment, to end them if the emulator dies (see watchdog.ts). */
+  readonly watchdog?: Watchdog;
   /** Every record as it is written, for live log views. */
   readonly onLog: (record: LogRecord) => void;
   /** Called once, when the environment can take no more invocations. */
@@ -127,7 +122,7 @@ export class Environment {
   readonly id = randomUUID();
   private state: State = 'initializing';
   private server: Server | undefined;
-  private child: ChildProcess | undefined;
+  private process: EnvironmentProcess | undefined;
   private readonly startedAt = performance.now();
   private initDurationMs: number | undefined;
   /** Set until the first invocation has reported the cold start. */
@@ -161,6 +156,18 @@ export class Environment {
   static async start(options: EnvironmentOptions): Promise<Environment> {
     const environment = new Environment(options);
     await environment.listen();
+    try {
+      await environment.startRuntime();
+    } catch (error) {
+      // Nothing of a failed start stays open.
+      await environment.stop();
+      throw error;
+    }
+    return environment;
+  }
+
+  private async startRuntime(): Promise<void> {
+    const options = this.options;
     const debugPort = options.tools.debugPort;
     // A Node.js inspector that cannot listen says so and runs the code anyway, undebugged.
     const taken =
@@ -170,8 +177,7 @@ export class Environment {
             errorMessage: `Port ${debugPort} on ${DEBUG_HOST} is in use, so ${options.config.name}'s debugger cannot listen there. Choose another debug port.`,
           }
         : undefined;
-    environment.launch(taken);
-    return environment;
+    this.launch(taken);
   }
 
   /** The environment runs under a debugger server: no timeout or init limit applies (see debug.ts). */
@@ -187,9 +193,9 @@ export class Environment {
     return this.debuggerReady;
   }
 
-  /** `<emulator id>/<environment id>`, in the environment's marker variable. */
+  /** The environment's marker variable's value (see processes.ts). */
   private get marker(): string {
-    return `${this.options.emulatorId}/${this.id}`;
+    return markerValue(this.options.emulatorId, this.id, selfId());
   }
 
   private get initLimitMs(): number {
@@ -210,7 +216,7 @@ export class Environment {
   }
 
   get pid(): number | undefined {
-    return this.child?.pid;
+    return this.process?.pid;
   }
 
   /** Runs one invocation. The environment must be idle or still initializing without an invocation. */
@@ -263,9 +269,7 @@ export class Environment {
     const { config, tools } = this.options;
     const spec = failure ?? launchSpec(config, tools);
     if (isLaunchFailure(spec)) {
-      this.initError = { payload: platformError(spec.errorType, spec.errorMessage), errorType: spec.errorType };
-      this.record(`${spec.errorType}: ${spec.errorMessage}`, 'platform');
-      this.markExited();
+      this.failToStart(spec.errorType, spec.errorMessage);
       return;
     }
     const port = (this.server?.address() as AddressInfo).port;
@@ -278,25 +282,31 @@ export class Environment {
       marker: [ENVIRONMENT_MARKER, this.marker],
       ...(this.options.credentials === undefined ? {} : { credentials: this.options.credentials }),
     });
-    const child = spawn(spec.command, [...spec.args], {
-      cwd: config.codeDir,
-      env,
-      // Its own process group, so the environment and everything it starts can be frozen and killed together.
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.child = child;
-    this.readLines(child.stdout);
-    this.readLines(child.stderr);
-    child.once('error', (error) => {
-      const message = `Could not start ${spec.command}: ${error.message}`;
-      this.initError = { payload: platformError('Runtime.InvalidEntrypoint', message), errorType: 'Runtime.InvalidEntrypoint' };
-      this.record(message, 'platform');
-      this.onExit({ code: null, signal: null });
-    });
-    child.once('exit', (code, signal) => {
-      this.onExit({ code, signal });
-    });
+    const couldNotStart = (reason: string) =>
+      `Could not start ${config.name}'s runtime (${spec.command}): ${reason}. Check the function's configuration.`;
+    try {
+      this.process = EnvironmentProcess.start({
+        command: spec.command,
+        args: spec.args,
+        cwd: config.codeDir,
+        env,
+        ...(this.options.watchdog === undefined ? {} : { watchdog: this.options.watchdog }),
+        onLine: (line) => {
+          this.record(line, 'function');
+        },
+        onSpawnError: (error) => {
+          this.failToStart('Runtime.InvalidEntrypoint', couldNotStart(error.message));
+          this.onExit({ code: null, signal: null });
+        },
+        onExit: (code, signal) => {
+          this.onExit({ code, signal });
+        },
+      });
+    } catch (error) {
+      // Refused before any process existed: an argument or variable the system cannot pass on.
+      this.failToStart('Runtime.InvalidEntrypoint', couldNotStart(error instanceof Error ? error.message : String(error)));
+      return;
+    }
     if (tools.debugPort !== undefined) {
       // Init waits for the debugger, however long the developer takes to attach.
       this.debuggerReady = this.announceDebugger(
@@ -308,6 +318,13 @@ export class Environment {
     this.initLimitTimer = setTimeout(() => {
       this.onInitLimit();
     }, this.initLimitMs);
+  }
+
+  /** The runtime cannot start: the first invocation fails with this error, and the environment ends. */
+  private failToStart(errorType: string, errorMessage: string): void {
+    this.initError = { payload: platformError(errorType, errorMessage), errorType };
+    this.record(`${errorType}: ${errorMessage}`, 'platform');
+    this.markExited();
   }
 
   /** Waits for the debugger server to listen, then says in the log where to attach. */
@@ -328,21 +345,6 @@ export class Environment {
       await new Promise((resolve) => setTimeout(resolve, DEBUG_PORT_POLL_MS));
     }
     return false;
-  }
-
-  private readLines(stream: Readable | null): void {
-    if (stream === null) return;
-    let partial = '';
-    stream.setEncoding('utf8');
-    stream.on('data', (chunk: string) => {
-      const lines = (partial + chunk).split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) this.record(line, 'function');
-    });
-    stream.on('end', () => {
-      if (partial !== '') this.record(partial, 'function');
-      partial = '';
-    });
   }
 
   /** Adds a record to the current invocation's log (or the init log) and reports it live. */
@@ -376,7 +378,7 @@ export class Environment {
       this.markGone();
       current.reject(new EnvironmentLostError(this.id));
     } else if (current !== undefined && !current.completed) {
-      // Let the last output arrive before the invocation's log is closed.
+      // An answer the runtime posted just before it exited may still be on its way: let it arrive first.
       setImmediate(() => {
         if (current.dispatchedAt === undefined && this.initError !== undefined) {
           this.finishInitFailure();
@@ -408,11 +410,13 @@ export class Environment {
   }
 
   private async release(): Promise<void> {
-    if (this.child?.pid !== undefined) {
+    const process = this.process;
+    if (process !== undefined) {
       this.kill();
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([this.exited, new Promise((resolve) => (timer = setTimeout(resolve, 2000)))]);
       clearTimeout(timer);
+      process.release();
     }
     // An invocation cut short by the stop is answered before the environment counts as released.
     await this.answered;
@@ -426,11 +430,9 @@ export class Environment {
     });
   }
 
+  /** Ends every process of the environment, whether it left the runtime's session or not. */
   private kill(): void {
-    const pid = this.child?.pid;
-    if (pid === undefined) return;
-    killGroup(pid);
-    killProcessesWithEnvironment(`${ENVIRONMENT_MARKER}=${this.marker}`);
+    this.process?.kill();
   }
 
   private scheduleFreeze(): void {
@@ -442,18 +444,15 @@ export class Environment {
   }
 
   private freeze(): void {
-    const pid = this.child?.pid;
-    if (pid === undefined || this.frozen || this.exit !== undefined || this.current !== undefined || this.state === 'gone')
-      return;
-    signalGroup(pid, 'SIGSTOP');
+    if (this.frozen || this.exit !== undefined || this.current !== undefined || this.state === 'gone') return;
+    this.process?.freeze();
     this.frozen = true;
   }
 
   private thaw(): void {
     clearTimeout(this.freezeTimer);
-    const pid = this.child?.pid;
-    if (!this.frozen || pid === undefined) return;
-    signalGroup(pid, 'SIGCONT');
+    if (!this.frozen) return;
+    this.process?.thaw();
     this.frozen = false;
   }
 
@@ -496,6 +495,8 @@ export class Environment {
     this.pendingNext = undefined;
     const { invocation } = current;
     const { config } = this.options;
+    // Output written since the last invocation ended belongs before this one's START.
+    this.process?.drain();
     current.dispatchedAt = performance.now();
     current.deadlineMs = Date.now() + config.timeoutSeconds * 1000;
     this.state = 'busy';
@@ -524,6 +525,8 @@ export class Environment {
   private onTimeout(current: Current): void {
     if (current.completed) return;
     const { config } = this.options;
+    // What the handler wrote until now comes before the platform's verdict.
+    this.process?.drain(true);
     this.record(timeoutLine(current.invocation.requestId, config.timeoutSeconds), 'platform');
     this.notePeakMemory();
     this.kill();
@@ -533,12 +536,14 @@ export class Environment {
     });
   }
 
+  /** Every 100 ms of an invocation: the memory limit, and the processes the handler started. */
   private startMemoryWatch(): void {
-    const pid = this.child?.pid;
-    if (pid === undefined) return;
+    const process = this.process;
+    if (process === undefined) return;
     const limitKB = this.options.config.memoryMB * 1024;
     this.memoryTimer = setInterval(() => {
-      const rss = residentKB(pid);
+      process.track();
+      const rss = process.residentKB();
       if (rss !== undefined && rss > limitKB) {
         this.outOfMemory = true;
         this.notePeakMemory();
@@ -552,18 +557,16 @@ export class Environment {
    * so back-to-back invocations reuse a reading up to 100 ms old.
    */
   private peakMemoryKB(): number {
-    const pid = this.child?.pid;
     const now = performance.now();
-    if (pid !== undefined && now - this.peakReadAt >= PEAK_MEMORY_READ_INTERVAL_MS) {
-      this.peakKB = Math.max(this.peakKB, peakResidentKB(pid) ?? 0);
+    if (this.process !== undefined && now - this.peakReadAt >= PEAK_MEMORY_READ_INTERVAL_MS) {
+      this.peakKB = Math.max(this.peakKB, this.process.peakResidentKB() ?? 0);
       this.peakReadAt = now;
     }
     return this.peakKB;
   }
 
   private notePeakMemory(): void {
-    const pid = this.child?.pid;
-    if (this.current !== undefined && pid !== undefined) this.current.peakKB = peakResidentKB(pid);
+    if (this.current !== undefined && this.process !== undefined) this.current.peakKB = this.process.peakResidentKB();
   }
 
   private stopMemoryWatch(): void {
@@ -585,11 +588,10 @@ export class Environment {
     current.completedAt = performance.now();
     clearTimeout(current.timer);
     this.stopMemoryWatch();
-    // Output written just before the response is already in the pipe, and its readiness was
-    // reported with the response's; one turn of the event loop later it has been read.
-    setImmediate(() => {
-      this.closeInvocation(current, payload, detail);
-    });
+    // Everything the runtime wrote before it answered is in its output file by now (see
+    // environment-process.ts): all of it goes into this invocation's log, before END.
+    this.process?.drain(true);
+    this.closeInvocation(current, payload, detail);
   }
 
   private closeInvocation(

@@ -7,11 +7,13 @@ import { Environment, EnvironmentLostError, type Invocation, type InvocationOutc
 import { ServiceError, serviceErrors } from './lambda-errors';
 import type { AwsCredentials } from '../aws/credentials';
 import type { RuntimeTools } from './launch';
+import type { Watchdog } from './watchdog';
 
 export interface PoolOptions {
   readonly tools: RuntimeTools;
   readonly region: string;
   readonly emulatorId: string;
+  readonly watchdog?: Watchdog;
   readonly credentials?: AwsCredentials;
   readonly freeze: boolean;
   readonly initLimitMs?: number;
@@ -175,6 +177,7 @@ export class FunctionPool {
       tools: this.options.tools,
       region: this.options.region,
       emulatorId: this.options.emulatorId,
+      ...(this.options.watchdog === undefined ? {} : { watchdog: this.options.watchdog }),
       freeze: this.options.freeze,
       ...(this.options.initLimitMs === undefined ? {} : { initLimitMs: this.options.initLimitMs }),
       ...(this.options.credentials === undefined ? {} : { credentials: this.options.credentials }),

@@ -119,7 +119,23 @@ function writeRecord(/** @type {keyof typeof LEVELS} */ level, /** @type {unknow
     line = `${time}\t${currentRequestId}\t${level}\t${util.format(...params)}`;
   }
   // One console call is one log record: newlines travel as carriage returns.
-  process.stdout.write(line.replace(/\n/g, '\r') + '\n');
+  writeOutput(line.replace(/\n/g, '\r') + '\n');
+}
+
+/**
+ * Writes to standard output synchronously, as Lambda's Node.js runtime writes its records: the
+ * record is out before the handler goes on, so every line is in the log before the answer.
+ */
+function writeOutput(/** @type {string} */ text) {
+  const bytes = Buffer.from(text);
+  for (let offset = 0; offset < bytes.length;) {
+    try {
+      offset += fs.writeSync(1, bytes, offset);
+    } catch (error) {
+      // A full non-blocking pipe: try again. Anything else (no reader left): the record has nowhere to go.
+      if (/** @type {NodeJS.ErrnoException} */ (error).code !== 'EAGAIN') return;
+    }
+  }
 }
 
 function errorForJson(/** @type {Error} */ error) {
@@ -175,7 +191,7 @@ class RuntimeApiConnection {
     socket.on('close', () => {
       if (this.socket === socket) this.socket = undefined;
       this.buffer = Buffer.alloc(0);
-      for (const waiter of this.pending.splice(0)) waiter.reject(new Error('The Runtime API closed the connection.'));
+      for (const waiter of this.pending.splice(0)) waiter.reject(new RuntimeApiGone('The Runtime API closed the connection.'));
     });
     socket.on('error', () => {});
     this.socket = socket;
@@ -224,6 +240,9 @@ class RuntimeApiConnection {
 }
 
 /** @typedef {{ status: number, headers: Record<string, string>, body: string }} ApiResponse */
+
+/** The Runtime API is gone (the emulator ended): there is no one to report to, so the runtime ends. */
+class RuntimeApiGone extends Error {}
 
 /** The connection to the Runtime API; made when the runtime starts. */
 let api = new RuntimeApiConnection(runtimeApi.host, runtimeApi.port);
@@ -357,6 +376,7 @@ function parseHeaderJson(/** @type {string | undefined} */ value, /** @type {str
 function scheduleNext(handler, next) {
   setImmediate(() => {
     runOnce(handler, next ?? callApi('GET', '/invocation/next', undefined)).catch((error) => {
+      if (error instanceof RuntimeApiGone) process.exit(1);
       console.log(`Unexpected Top Level Error: ${String(error)}`);
       void reportFatal(error, 129);
     });

@@ -351,7 +351,9 @@ def handle(api, handler, response, body):
         content_type = headers.get("Content-Type", "application/json")
         try:
             event = json.loads(body) if content_type == "application/json" else body
-        except ValueError as parse_error:
+        except (ValueError, RecursionError) as parse_error:
+            # RecursionError: JSON nested deeper than the interpreter's stack, which Lambda's
+            # Python runtime reports the same way.
             raise RuntimeFault("Runtime.UnmarshalError", "Unable to unmarshal input: %s" % parse_error)
         result, result_type = marshal_response(handler(event, context))
     except RuntimeFault as fault:
@@ -383,7 +385,11 @@ def main():
         api.init_error(error)
         sys.exit(1)
     while True:
-        response, body = api.next()
+        try:
+            response, body = api.next()
+        except (ConnectionError, http.client.HTTPException):
+            # The Runtime API is gone (the emulator ended): there is no one to report to.
+            sys.exit(1)
         handle(api, handler, response, body)
 
 
