@@ -4,7 +4,8 @@
 //     the autotools that build the official Node.js runtime client's native addon;
 //   - code-server (a real VS Code);
 //   - a Python venv with the official Python runtime client, the AWS CLI and moto;
-//   - the official Node.js runtime client (npm aws-lambda-ric).
+//   - the official Node.js runtime client (npm aws-lambda-ric);
+//   - the official Java runtime client and its dependencies (Maven), when Maven is on the machine.
 // Go, for the Go runtime client's conformance test, comes with the machine (or Debian's golang-go).
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,7 @@ const NODE_RIC_VERSION = '3.3.0';
 const cache = join(projectRoot, '.cache');
 export const venvPython = join(cache, 'venv/bin/python');
 export const nodeRicHome = join(cache, 'ric-node/node_modules/aws-lambda-ric');
+export const javaRicLib = join(cache, 'java-ric');
 // code-server's ripgrep dependency downloads this archive in its postinstall; the machine has no
 // internet, so the cache it looks in first is seeded with Debian's ripgrep.
 const RIPGREP_CACHE = join(tmpdir(), 'vscode-ripgrep-cache-1.15.11');
@@ -121,11 +123,28 @@ function ensureNodeRuntimeClient() {
   );
 }
 
+function ensureJavaRuntimeClient() {
+  const pom = join(projectRoot, 'test/support/java-ric/pom.xml');
+  const stamp = join(javaRicLib, '.pom');
+  const wanted = readFileSync(pom, 'utf8');
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === wanted) return;
+  const onPath = (name) => (process.env.PATH ?? '').split(':').some((dir) => dir !== '' && existsSync(join(dir, name)));
+  if (!onPath('mvn') || !onPath('javac')) {
+    console.log('setup: no Maven or JDK here; the Java runtime client conformance test will say so and stop.');
+    return;
+  }
+  installInto(javaRicLib, (partial) =>
+    run('mvn', ['-q', '-B', '-f', pom, 'dependency:copy-dependencies', `-DoutputDirectory=${partial}`]),
+  );
+  writeFileSync(stamp, wanted);
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const started = Date.now();
   ensureDebianPackages();
   ensureCodeServer();
   ensurePythonTools();
   ensureNodeRuntimeClient();
+  ensureJavaRuntimeClient();
   console.log(`setup: test tools ready (${((Date.now() - started) / 1000).toFixed(1)} s).`);
 }
