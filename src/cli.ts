@@ -22,7 +22,9 @@ import { Emulator, logText } from './core/emulator/emulator';
 import { serveEmulator } from './core/emulator/http-api';
 import { LocalCallers } from './core/local-callers';
 import { ServiceError } from './core/emulator/lambda-errors';
-import { readEnvFile } from './core/env-file';
+import { readEnvFile, skippedLineWarning } from './core/env-file';
+import { parseJsonText } from './core/json-text';
+import type { UnavailableFunction } from './core/emulator/emulator';
 import { EVENT_TEMPLATES, generateEvent } from './core/events/catalog';
 import { deployPackage, type DeployProgress } from './core/deploy/deploy';
 import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS, type FunctionConfig } from './core/function-config';
@@ -146,11 +148,14 @@ function readFunctionsFile(path: string): TemplateFunction[] {
     throw new UsageError(`Cannot read the functions file ${path}: ${(error as Error).message}.`, { cause: error });
   }
   if (!Array.isArray(parsed.functions)) throw new UsageError(`${path} must hold {"functions": [...]}.`);
+  // Checked again by the emulator at each invocation (configProblems), where the caller sees why.
   return parsed.functions.map((config) => ({
     logicalId: config.logicalId ?? config.name,
     config,
     templatePath: path,
     warnings: [],
+    line: 1,
+    problems: [],
   }));
 }
 
@@ -164,8 +169,11 @@ interface LoadOptions {
 }
 
 interface LoadedFunctions {
+  /** The functions that can run, in the order of `prepared`. */
   functions: TemplateFunction[];
   prepared: LocalFunction[];
+  /** Those that cannot, with why (each problem names its file and line). */
+  unavailable: UnavailableFunction[];
   /** The temporary folder the bundles are in, to remove on exit; undefined when the caller chose the folder. */
   buildDir: string | undefined;
 }
@@ -180,15 +188,33 @@ function findFunction(all: TemplateFunction[], name: string, path: string, flag:
   return found;
 }
 
+/** A .env file's variables; a line that is not one is named in a warning. */
+function envFileVariables(path: string): Record<string, string> {
+  const file = readEnvFile(path);
+  for (const line of file.skippedLines) process.stderr.write(`warning: ${skippedLineWarning(path, line)}\n`);
+  return file.variables;
+}
+
 /** The template's functions, prepared to run locally (TypeScript bundled), with .env variables added. */
 async function loadFunctions(options: LoadOptions, watch: boolean, only?: string, debug?: string): Promise<LoadedFunctions> {
   const path = options.functions === undefined ? templatePath(options.template) : resolve(options.functions);
   const all = options.functions === undefined ? readTemplate(path, { region: options.region }) : readFunctionsFile(path);
-  const functions = only === undefined ? all : [findFunction(all, only, path, '')];
+  const chosen = only === undefined ? all : [findFunction(all, only, path, '')];
   // Checked before anything is built, so a mistyped name fails at once.
   if (debug !== undefined) findFunction(all, debug, path, `--debug ${debug}: `);
-  const extra = options['env-file'] === undefined ? {} : readEnvFile(resolve(options['env-file']));
-  for (const fn of functions) for (const warning of fn.warnings) process.stderr.write(`warning: ${warning}\n`);
+  const extra = options['env-file'] === undefined ? {} : envFileVariables(resolve(options['env-file']));
+  for (const fn of chosen) for (const warning of fn.warnings) process.stderr.write(`warning: ${warning}\n`);
+  const functions = chosen.filter((fn) => fn.problems.length === 0);
+  const unavailable = chosen
+    .filter((fn) => fn.problems.length > 0)
+    .map((fn) => ({ name: fn.config.name, ...logicalIdOf(fn), problems: fn.problems }));
+  if (functions.length === 0 && unavailable.length > 0) {
+    const which = only === undefined ? `None of the functions of ${path} can run` : `${only} cannot run`;
+    throw new WorkbenchError(`${which} locally:\n${unavailable.flatMap((f) => f.problems).join('\n')}`);
+  }
+  for (const problem of unavailable.flatMap((f) => f.problems)) {
+    process.stderr.write(`error: ${problem} Until then, its invocations are refused with this message.\n`);
+  }
   const given = options['build-dir'];
   const buildDir = given === undefined ? mkdtempSync(join(tmpdir(), 'lambda-workbench-build-')) : resolve(given);
   const prepared = await Promise.all(
@@ -216,7 +242,7 @@ async function loadFunctions(options: LoadOptions, watch: boolean, only?: string
       );
     }
   }
-  return { functions, prepared, buildDir: given === undefined ? buildDir : undefined };
+  return { functions, prepared, unavailable, buildDir: given === undefined ? buildDir : undefined };
 }
 
 /**
@@ -264,6 +290,9 @@ async function serve(args: string[]): Promise<void> {
       'allow-origin': { type: 'string', multiple: true, default: [] },
     },
   });
+  // Stop requests are taken from the start: one that comes while functions are still being built
+  // stops the emulator as soon as it has started, and ends whatever it started.
+  const stopRequested = stopRequest(values['exit-with-parent']);
   const port = wholeNumber(values.port, '--port');
   const callers = new LocalCallers({
     allowedHosts: values['allow-host'].map((host) => hostName(host, '--allow-host')),
@@ -275,7 +304,7 @@ async function serve(args: string[]): Promise<void> {
   const debugPort = values['debug-port'] === undefined ? undefined : portNumber(values['debug-port'], '--debug-port');
   // Before anything is built or started, so a bad profile leaves nothing behind.
   const auth = await profileCredentials(values.profile);
-  const { functions, prepared, buildDir } = await loadFunctions(values, true, undefined, values.debug);
+  const { functions, prepared, unavailable, buildDir } = await loadFunctions(values, true, undefined, values.debug);
   const configs = prepared.map((p, i) => ({ ...p.config, ...logicalIdOf(functions[i]) }));
   let emulator: Emulator;
   try {
@@ -288,6 +317,7 @@ async function serve(args: string[]): Promise<void> {
       idleTimeoutMs: wholeNumber(values['idle-timeout'], '--idle-timeout') * 1000,
       ...(values.python === undefined ? {} : { pythonPath: values.python }),
       ...(values.debug === undefined ? {} : { debug: debugTarget(values.debug, debugPort, configs) }),
+      unavailable,
     });
   } catch (error) {
     await disposeBuilds(prepared, buildDir);
@@ -316,21 +346,29 @@ async function serve(args: string[]): Promise<void> {
         .map((f) => `  ${f.config.name}${f.functionName === undefined ? '' : ` (${f.logicalId})`}  ${f.config.runtime}\n`)
         .join(''),
   );
-  const stop = async () => {
-    // The emulator first, so invocations in flight are answered before the server closes.
-    await shutdown(emulator, prepared, buildDir);
-    await server.close();
-    output.flush();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
-  if (values['exit-with-parent']) {
-    // The parent holds our standard input open; when it ends, the parent is gone, however it went.
-    process.stdin.resume();
-    process.stdin.once('end', () => void stop());
-    process.stdin.once('error', () => void stop());
-  }
+  await stopRequested;
+  // The emulator first, so invocations in flight are answered before the server closes.
+  await shutdown(emulator, prepared, buildDir);
+  await server.close();
+  output.flush();
+  process.exit(0);
+}
+
+/**
+ * Settles on SIGINT or SIGTERM, or, with `withParent`, when standard input closes: the parent holds
+ * it open, so its end means the parent is gone, however it went.
+ */
+function stopRequest(withParent: boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    if (withParent) {
+      process.stdin.resume();
+      process.stdin.once('end', stop);
+      process.stdin.once('error', stop);
+    }
+  });
 }
 
 function logicalIdOf(fn: TemplateFunction | undefined): { logicalId?: string } {
@@ -368,6 +406,7 @@ async function invoke(args: string[]): Promise<void> {
   }
   const payload = readEvent(values.event);
   const auth = await profileCredentials(values.profile);
+  // A lone function that cannot run is refused here, with its problems.
   const { functions, prepared, buildDir } = await loadFunctions(values, false, name);
   const emulator = new Emulator({
     functions: prepared.map((p, i) => ({ ...p.config, ...logicalIdOf(functions[i]) })),
@@ -388,13 +427,25 @@ async function invoke(args: string[]): Promise<void> {
   }
 }
 
+/** The event's text, checked: invalid JSON is refused with its file, line and column, before anything runs. */
 function readEvent(source: string | undefined): string {
   if (source === undefined) return '{}';
+  let text: string;
   try {
-    return source === '-' ? readFileSync(0, 'utf8') : readFileSync(resolve(source), 'utf8');
+    text = source === '-' ? readFileSync(0, 'utf8') : readFileSync(resolve(source), 'utf8');
   } catch (error) {
     throw new UsageError(`Cannot read the event ${source}: ${(error as Error).message}.`, { cause: error });
   }
+  // An empty event is Lambda's {}.
+  if (text.trim() === '') return text;
+  const parsed = parseJsonText(text);
+  if (!parsed.ok) {
+    const where = source === '-' ? 'standard input' : source;
+    throw new WorkbenchError(
+      `${where}:${parsed.error.line}:${parsed.error.column}: the event is not valid JSON: ${parsed.error.message}. Fix the event and run again.`,
+    );
+  }
+  return text;
 }
 
 function portNumber(value: string, flag: string): number {
@@ -509,6 +560,11 @@ function packageTarget(name: string, values: { template?: string | undefined; ru
   const path = templatePath(values.template);
   const fn = findFunction(readTemplate(path), name, path, '');
   for (const warning of fn.warnings) process.stderr.write(`warning: ${warning}\n`);
+  if (fn.runtimeUnknown === true && values.runtime === undefined) {
+    throw new UsageError(
+      `${path}:${fn.line}: ${fn.logicalId} names no runtime Lambda Workbench can build for. Add Runtime (such as nodejs22.x or python3.12) to the function or to Globals.Function, or pass --runtime.`,
+    );
+  }
   let config = fn.config;
   if (values.runtime !== undefined) {
     if (!isRuntime(values.runtime))

@@ -2,13 +2,23 @@
 import { readFileSync } from 'node:fs';
 import { WorkbenchError } from './errors';
 
-export function parseEnvFile(text: string): Record<string, string> {
+export interface EnvFile {
+  readonly variables: Record<string, string>;
+  /** 1-based numbers of the lines that are neither a variable, a comment nor blank, and were skipped. */
+  readonly skippedLines: readonly number[];
+}
+
+export function parseEnvFile(text: string): EnvFile {
   const variables: Record<string, string> = {};
-  for (const raw of text.split(/\r?\n/)) {
+  const skippedLines: number[] = [];
+  text.split(/\r?\n/).forEach((raw, index) => {
     const line = raw.trim();
-    if (line === '' || line.startsWith('#')) continue;
+    if (line === '' || line.startsWith('#')) return;
     const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/.exec(line);
-    if (!match?.[1]) continue;
+    if (!match?.[1]) {
+      skippedLines.push(index + 1);
+      return;
+    }
     let value = match[2] ?? '';
     const quote = value[0];
     if ((quote === '"' || quote === "'") && value.endsWith(quote) && value.length >= 2) {
@@ -19,14 +29,22 @@ export function parseEnvFile(text: string): Record<string, string> {
       value = value.replace(/\s+#.*$/, '').trim();
     }
     variables[match[1]] = value;
-  }
-  return variables;
+  });
+  return { variables, skippedLines };
 }
 
-export function readEnvFile(path: string): Record<string, string> {
+export function readEnvFile(path: string): EnvFile {
   try {
     return parseEnvFile(readFileSync(path, 'utf8'));
   } catch (error) {
     throw new WorkbenchError(`Cannot read the environment file ${path}: ${(error as Error).message}.`, { cause: error });
   }
+}
+
+/**
+ * Why a line was skipped, without quoting it: a line that is not KEY=value may still hold a secret
+ * (`API_KEY: abc`), and warnings end up in logs.
+ */
+export function skippedLineWarning(path: string, line: number): string {
+  return `${path}:${line}: this line is not KEY=value, so it is skipped. Write it as NAME=value, or start it with # to make it a comment.`;
 }

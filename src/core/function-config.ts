@@ -1,6 +1,6 @@
 // What Lambda needs to know to run one function: the same shape whether it came from a SAM
 // template, serverless.yml, handler code or the command line.
-import { isRuntime, type Runtime } from './runtimes';
+import { RUNTIMES, isRuntime, type Runtime } from './runtimes';
 
 export interface FunctionConfig {
   /** The function's name: a template's FunctionName, else its logical id. */
@@ -49,29 +49,149 @@ export const RESERVED_ENVIRONMENT_KEYS = new Set([
   'LAMBDA_RUNTIME_DIR',
 ]);
 
+/** Lambda's limits on a function's handler string and name. */
+export const MAX_HANDLER_LENGTH = 128;
+const FUNCTION_NAME = /^[a-zA-Z0-9-_]{1,64}$/;
+/** Lambda's pattern for an environment variable's name. */
+const VARIABLE_NAME = /^[a-zA-Z]([a-zA-Z0-9_])+$/;
+
+/** One thing wrong with a function's configuration: the property, and a sentence that quotes the value. */
+export interface ConfigProblem {
+  readonly property: 'FunctionName' | 'Runtime' | 'Handler' | 'Timeout' | 'MemorySize' | 'Environment';
+  readonly message: string;
+}
+
+/** A function's properties as a template or a caller wrote them, before any is coerced. */
+export interface WrittenProperties {
+  /** The FunctionName written, when one was (a logical id is not checked against Lambda's name rules). */
+  readonly functionName?: unknown;
+  readonly runtime: unknown;
+  readonly handler: unknown;
+  readonly timeout: unknown;
+  readonly memory: unknown;
+  readonly environment: Readonly<Record<string, string>>;
+}
+
 /**
- * What is wrong with a configuration, as sentences Lambda itself would give when the function
- * was created; empty when it is valid.
+ * What is wrong with a function's properties, checked as Lambda checks them when the function is
+ * created; empty when nothing is. Each sentence quotes the value as written (shortened when long)
+ * and says what to write instead.
  */
-export function configProblems(config: FunctionConfig): string[] {
-  const problems: string[] = [];
-  if (!isRuntime(config.runtime)) problems.push(`Runtime "${String(config.runtime)}" is not supported.`);
-  if (!Number.isInteger(config.timeoutSeconds) || config.timeoutSeconds < 1 || config.timeoutSeconds > MAX_TIMEOUT_SECONDS) {
-    problems.push(`Timeout ${config.timeoutSeconds} is not a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}.`);
+export function propertyProblems(written: WrittenProperties): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const { functionName, runtime, handler, timeout, memory, environment } = written;
+  if (functionName !== undefined && (typeof functionName !== 'string' || !FUNCTION_NAME.test(functionName))) {
+    problems.push({
+      property: 'FunctionName',
+      message: `FunctionName ${quote(functionName)} is not a function name: use 1 to 64 letters, digits, hyphens and underscores.`,
+    });
   }
-  if (!Number.isInteger(config.memoryMB) || config.memoryMB < MIN_MEMORY_MB || config.memoryMB > MAX_MEMORY_MB) {
-    problems.push(`MemorySize ${config.memoryMB} is not a whole number of MB from ${MIN_MEMORY_MB} to ${MAX_MEMORY_MB}.`);
+  if (runtime === undefined || runtime === '') {
+    problems.push({
+      property: 'Runtime',
+      message: 'There is no Runtime: add one (such as nodejs22.x or python3.12) to the function or to Globals.Function.',
+    });
+  } else if (typeof runtime !== 'string' || !isRuntime(runtime)) {
+    problems.push({
+      property: 'Runtime',
+      message: `Runtime ${quote(runtime)} is not one Lambda Workbench runs: use one of ${RUNTIMES.join(', ')}.`,
+    });
   }
-  const reserved = Object.keys(config.environment).filter((key) => RESERVED_ENVIRONMENT_KEYS.has(key));
+  const custom = typeof runtime === 'string' && runtime.startsWith('provided');
+  if ((handler === undefined || handler === '') && !custom) {
+    problems.push({
+      property: 'Handler',
+      message: 'There is no Handler: add one, such as app.handler (the export "handler" of the file app.js or app.py).',
+    });
+  } else if (handler !== undefined && (typeof handler !== 'string' || /\s/.test(handler))) {
+    problems.push({ property: 'Handler', message: `Handler ${quote(handler)} is not a handler string such as app.handler.` });
+  } else if (typeof handler === 'string' && handler.length > MAX_HANDLER_LENGTH) {
+    problems.push({
+      property: 'Handler',
+      message: `Handler ${quote(handler)} is ${handler.length} characters long; Lambda allows at most ${MAX_HANDLER_LENGTH}.`,
+    });
+  }
+  const seconds = Number(timeout);
+  if (
+    typeof timeout === 'boolean' ||
+    timeout === '' ||
+    !Number.isInteger(seconds) ||
+    seconds < 1 ||
+    seconds > MAX_TIMEOUT_SECONDS
+  ) {
+    problems.push({
+      property: 'Timeout',
+      message: `Timeout ${quote(timeout)} is not a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}.`,
+    });
+  }
+  const megabytes = Number(memory);
+  if (
+    typeof memory === 'boolean' ||
+    memory === '' ||
+    !Number.isInteger(megabytes) ||
+    megabytes < MIN_MEMORY_MB ||
+    megabytes > MAX_MEMORY_MB
+  ) {
+    problems.push({
+      property: 'MemorySize',
+      message: `MemorySize ${quote(memory)} is not a whole number of MB from ${MIN_MEMORY_MB} to ${MAX_MEMORY_MB}.`,
+    });
+  }
+  const keys = Object.keys(environment);
+  const reserved = keys.filter((key) => RESERVED_ENVIRONMENT_KEYS.has(key));
   if (reserved.length > 0) {
-    problems.push(`The environment variables ${reserved.join(', ')} are reserved by Lambda and cannot be set.`);
+    problems.push({
+      property: 'Environment',
+      message: `The environment variables ${reserved.join(', ')} are reserved by Lambda and cannot be set.`,
+    });
   }
-  const bytes = Object.entries(config.environment).reduce(
+  for (const key of keys.filter((name) => !VARIABLE_NAME.test(name) && !RESERVED_ENVIRONMENT_KEYS.has(name))) {
+    problems.push({
+      property: 'Environment',
+      message: `The environment variable name ${quote(key)} is not one Lambda accepts: start with a letter, then letters, digits or underscores.`,
+    });
+  }
+  for (const [key, value] of Object.entries(environment)) {
+    if (value.includes('\0')) {
+      problems.push({
+        property: 'Environment',
+        message: `The environment variable ${key} holds a NUL character, which no process can be given; remove it.`,
+      });
+    }
+  }
+  const bytes = Object.entries(environment).reduce(
     (sum, [key, value]) => sum + Buffer.byteLength(key) + Buffer.byteLength(value),
     0,
   );
   if (bytes > MAX_ENVIRONMENT_BYTES) {
-    problems.push(`The environment variables take ${bytes} bytes, over Lambda's limit of ${MAX_ENVIRONMENT_BYTES}.`);
+    problems.push({
+      property: 'Environment',
+      message: `The environment variables take ${bytes} bytes, over Lambda's limit of ${MAX_ENVIRONMENT_BYTES}.`,
+    });
   }
   return problems;
+}
+
+/** The problems of a configuration already made (from the editor, a functions file), as sentences. */
+export function configProblems(config: FunctionConfig): string[] {
+  return propertyProblems({
+    runtime: config.runtime,
+    handler: config.handler,
+    timeout: config.timeoutSeconds,
+    memory: config.memoryMB,
+    environment: config.environment,
+  }).map((problem) => problem.message);
+}
+
+/** A value as a message quotes it: as JSON, with control characters escaped, at most 60 characters. */
+function quote(value: unknown): string {
+  let text: string;
+  try {
+    // undefined (and functions) have no JSON text.
+    const json = JSON.stringify(value) as string | undefined;
+    text = json ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 60 ? `${text.slice(0, 40)}...${text.slice(-12)} (${text.length} characters)` : text;
 }

@@ -156,8 +156,11 @@ export function locateJsonError(text: string): JsonSyntaxError {
     skipSpace();
     if (index < text.length) fail(`unexpected ${found()} after the end of the JSON value`);
   } catch (error) {
-    if (!(error instanceof Stop)) throw error;
-    message = error.message;
+    // A RangeError: arrays or objects nested deeper than the stack goes (a JSON.parse that failed
+    // on such a text could not say more either).
+    if (error instanceof RangeError) message = 'the value nests arrays or objects too deeply to be read';
+    else if (error instanceof Stop) message = error.message;
+    else throw error;
   }
   const before = text.slice(0, index);
   const line = before.split('\n').length;

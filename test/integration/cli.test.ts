@@ -161,7 +161,10 @@ describe('lambda-workbench serve, refusing bad input', () => {
     writeFileSync(broken, 'Resources:\n  A: [unclosed\n');
     const result = runCli(['serve', '--template', broken]);
     assert.equal(result.code, 1);
-    assert.match(result.stderr, /broken\.yaml is not valid YAML: /);
+    assert.match(
+      result.stderr,
+      /^lambda-workbench: \S*broken\.yaml:3:1: the template is not valid YAML: [^\n]*[^:]\. Fix it and try again\.\n$/,
+    );
   });
 });
 
@@ -197,7 +200,157 @@ describe('lambda-workbench invoke', () => {
   test('an event that is not JSON is refused before anything runs', () => {
     const result = runCli(['invoke', 'NodeFunction', '--template', template, '--event', '-'], '{not json');
     assert.equal(result.code, 1);
-    assert.match(result.stderr, /InvalidRequestContentException: Could not parse request body into json/);
+    assert.equal(
+      result.stderr,
+      'lambda-workbench: standard input:1:2: the event is not valid JSON: expected a property name in double quotes but found "n". Fix the event and run again.\n',
+    );
+  });
+});
+
+/** Writes a template next to the app's code folders, so CodeUri paths resolve as in the real app. */
+function appTemplate(name: string, resources: string, head = ''): string {
+  const path = join(app, `.${name}.test-template.yaml`);
+  writeFileSync(path, `Transform: AWS::Serverless-2016-10-31\n${head}Resources:\n${resources}`);
+  after(() => rmSync(path, { force: true }));
+  return path;
+}
+
+describe('lambda-workbench says what is wrong, where, and what to do', () => {
+  test('a missing CodeUri folder is named, with the template line, instead of "spawn ENOENT"', () => {
+    const path = appTemplate(
+      'missing-code',
+      '  Hello:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: nodejs20.x\n      Handler: app.handler\n      CodeUri: hello-world/\n',
+    );
+    const result = runCli(['invoke', 'Hello', '--template', path]);
+    assert.equal(result.code, 1);
+    assert.equal(
+      result.stderr,
+      `lambda-workbench: Hello cannot run locally:\n${path}:8: Hello: its code folder "hello-world/" (CodeUri) does not exist at ${join(app, 'hello-world')}. Fix CodeUri, or run the build that creates the folder.\n`,
+    );
+  });
+
+  test('a function without Runtime or Handler is told what to add', () => {
+    const path = appTemplate(
+      'no-runtime',
+      '  NoRuntime:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: node-src/\n      Handler: app.handler\n' +
+        '  NoHandler:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: node-src/\n      Runtime: nodejs20.x\n',
+    );
+    const noRuntime = runCli(['invoke', 'NoRuntime', '--template', path]);
+    assert.equal(noRuntime.code, 1);
+    assert.match(
+      noRuntime.stderr,
+      new RegExp(
+        `${path.replaceAll('.', '\\.')}:3: NoRuntime: There is no Runtime: add one \\(such as nodejs22\\.x or python3\\.12\\) to the function or to Globals\\.Function\\.`,
+      ),
+    );
+    const noHandler = runCli(['invoke', 'NoHandler', '--template', path]);
+    // No Handler line to point at: the resource's.
+    assert.match(noHandler.stderr, /:8: NoHandler: There is no Handler: add one, such as app\.handler/);
+    assert.doesNotMatch(noRuntime.stderr + noHandler.stderr, /bootstrap/);
+  });
+
+  test('values Lambda refuses are quoted as written, with their line; a long one is shortened', () => {
+    const path = appTemplate(
+      'bad-values',
+      `  Bad:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: node-src/\n      Runtime: nodejs20.x\n` +
+        `      Handler: ${'h'.repeat(140_000)}.handler\n      Timeout: !Ref Wait\n      MemorySize: 64\n      FunctionName: has space\n` +
+        `      Environment:\n        Variables:\n          BAD: "nul\\0byte"\n`,
+      'Parameters:\n  Wait:\n    Type: String\n    Default: abc\n',
+    );
+    const result = runCli(['invoke', 'Bad', '--template', path]);
+    assert.equal(result.code, 1, result.stderr);
+    const lines = result.stderr.split('\n');
+    assert.equal(lines[0], 'lambda-workbench: Bad cannot run locally:');
+    assert.equal(
+      lines[1],
+      `${path}:15: Bad: FunctionName "has space" is not a function name: use 1 to 64 letters, digits, hyphens and underscores.`,
+    );
+    assert.equal(
+      lines[2],
+      `${path}:12: Bad: Handler "hhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhh...hhh.handler" (140010 characters) is 140008 characters long; Lambda allows at most 128.`,
+    );
+    assert.equal(lines[3], `${path}:13: Bad: Timeout "abc" is not a whole number of seconds from 1 to 900.`);
+    assert.equal(lines[4], `${path}:14: Bad: MemorySize 64 is not a whole number of MB from 128 to 10240.`);
+    assert.equal(
+      lines[5],
+      `${path}:16: Bad: The environment variable BAD holds a NUL character, which no process can be given; remove it.`,
+    );
+    assert.equal(lines.length, 7);
+    assert.equal(lines[6], '');
+  });
+
+  test('a cycle in Conditions is named, with its line, not a stack overflow', () => {
+    for (const conditions of [
+      'Conditions:\n  A: !Condition B\n  B: !And [!Condition A, !Equals [1, 1]]\n',
+      'Conditions:\n  A: !Not [!Condition A]\n',
+    ]) {
+      const path = appTemplate(
+        'cycle',
+        '  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: node-src/\n      Handler: app.handler\n' +
+          '      Runtime: !If [A, nodejs20.x, nodejs22.x]\n',
+        conditions,
+      );
+      const result = runCli(['invoke', 'F', '--template', path]);
+      assert.equal(result.code, 1);
+      assert.match(
+        result.stderr,
+        /^lambda-workbench: \S+:3: the condition A depends on itself \(A -> (B -> )?A\), which CloudFormation refuses\. Break the cycle in Conditions\.\n$/,
+      );
+    }
+  });
+
+  test('serve runs what it can, and says why the rest cannot run, to the terminal and to callers', async () => {
+    const path = appTemplate(
+      'mixed',
+      '  Good:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: node-src/\n      Handler: app.handler\n      Runtime: nodejs20.x\n' +
+        '  Broken:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: node-src/\n      Handler: app.handler\n      Runtime: nodejs20.x\n      Timeout: 0\n',
+    );
+    const served = await serve(['--template', path, '--port', '0']);
+    try {
+      assert.match(
+        served.stderr(),
+        new RegExp(
+          `error: ${path.replaceAll('.', '\\.')}:15: Broken: Timeout 0 is not a whole number of seconds from 1 to 900\\. Until then, its invocations are refused with this message\\.`,
+        ),
+      );
+      assert.match(served.stderr(), /serving 1 function\(s\)/);
+      assert.equal((await invokeHttp(served.url, 'Good', {})).status, 200);
+      const response = await fetch(`${served.url}/2015-03-31/functions/Broken/invocations`, { method: 'POST', body: '{}' });
+      assert.equal(response.status, 400);
+      assert.equal(response.headers.get('x-amzn-errortype'), 'InvalidParameterValueException');
+      assert.match(
+        ((await response.json()) as { Message: string }).Message,
+        /^Broken cannot run locally\. \S+:15: Broken: Timeout 0 /,
+      );
+    } finally {
+      served.child.kill('SIGTERM');
+    }
+  });
+
+  test('--env-file names each line it skips, without quoting it (it may hold a secret)', () => {
+    const envFile = join(scratch, 'skips.env');
+    writeFileSync(envFile, 'GOOD=1\nAPI_KEY: s3cr3t-value\n# comment\nexport ALSO=2\n');
+    const result = runCli(['invoke', 'NodeFunction', '--template', template, '--env-file', envFile]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(
+      result.stderr,
+      new RegExp(
+        `^warning: ${envFile.replaceAll('.', '\\.')}:2: this line is not KEY=value, so it is skipped\\. Write it as NAME=value, or start it with # to make it a comment\\.$`,
+        'm',
+      ),
+    );
+    assert.doesNotMatch(result.stderr, /s3cr3t/);
+  });
+
+  test('an event file that is not JSON is named, with its line and column', () => {
+    const event = join(scratch, 'broken-event.json');
+    writeFileSync(event, '{\n  "a": 1,\n  "b": tru\n}\n');
+    const result = runCli(['invoke', 'NodeFunction', '--template', template, '--event', event]);
+    assert.equal(result.code, 1);
+    assert.match(
+      result.stderr,
+      new RegExp(`^lambda-workbench: ${event.replaceAll('.', '\\.')}:3:8: the event is not valid JSON: `),
+    );
   });
 });
 

@@ -1,7 +1,6 @@
 // CloudFormation's YAML: the short-form tags (!Ref, !Sub, !GetAtt...) read as the long forms
 // ({"Ref": ...}, {"Fn::Sub": ...}), so the rest of the code sees one shape. JSON templates parse too.
-import { isMap, isScalar, LineCounter, parse, parseDocument, type Tags } from 'yaml';
-import { WorkbenchError } from '../errors';
+import { isMap, isScalar, LineCounter, parseDocument, type Tags } from 'yaml';
 
 const FUNCTIONS = [
   'Base64',
@@ -42,15 +41,6 @@ const CLOUDFORMATION_TAGS: Tags = [
   ...FUNCTIONS.flatMap((name) => tagsFor(`!${name}`, `Fn::${name}`)),
 ];
 
-export function parseYamlTemplate(text: string, path: string): unknown {
-  try {
-    return parse(text, { customTags: CLOUDFORMATION_TAGS, uniqueKeys: false, maxAliasCount: 1000 }) as unknown;
-  } catch (error) {
-    const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new WorkbenchError(`${path} is not valid YAML: ${detail}. Fix the template and try again.`, { cause: error });
-  }
-}
-
 /** A parsed YAML file that can say where its keys are written. */
 export interface LocatedYaml {
   readonly value: unknown;
@@ -66,8 +56,8 @@ export interface YamlSyntaxError {
 }
 
 /**
- * Like parseYamlTemplate, but errors are located rather than thrown, so discovery can put a
- * diagnostic on the line and go on with the other files.
+ * A template or serverless.yml parsed, or where it first goes wrong (never thrown), so that an
+ * error names its line and discovery can put a diagnostic there and go on with the other files.
  */
 export function parseLocatedYaml(text: string): { ok: true; yaml: LocatedYaml } | { ok: false; error: YamlSyntaxError } {
   const lineCounter = new LineCounter();

@@ -1,12 +1,12 @@
 // SAM and CloudFormation templates: their functions as FunctionConfigs, with Globals applied,
 // paths resolved against the template, and the intrinsic functions that can be resolved locally
 // (parameters' defaults, pseudo parameters, Sub, Join, Select, If) resolved.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { WorkbenchError } from '../errors';
-import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS, type FunctionConfig } from '../function-config';
+import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS, propertyProblems, type FunctionConfig } from '../function-config';
 import { isRuntime } from '../runtimes';
-import { parseYamlTemplate } from './cfn-yaml';
+import { parseLocatedYaml, type LocatedYaml } from './cfn-yaml';
 import { samEventLabel } from './trigger-labels';
 
 /** A function of a template: its configuration, and where it came from. */
@@ -27,6 +27,13 @@ export interface TemplateFunction {
   readonly events?: readonly string[];
   /** Values that could not be resolved locally, as sentences. */
   readonly warnings: readonly string[];
+  /** The resource's line in the template (1-based; 1 when unknown). */
+  readonly line: number;
+  /**
+   * What Lambda would refuse in its configuration (no Runtime, a Timeout of "abc"...), each as a
+   * sentence that starts with the file and line and ends with what to write instead.
+   */
+  readonly problems: readonly string[];
 }
 
 export interface TemplateOptions {
@@ -52,16 +59,30 @@ export function readTemplate(path: string, options: TemplateOptions = {}): Templ
 }
 
 export function parseTemplate(text: string, path: string, options: TemplateOptions = {}): TemplateFunction[] {
-  return templateFunctions(parseYamlTemplate(text, path), path, options);
+  const parsed = parseLocatedYaml(text);
+  if (!parsed.ok) {
+    const { line, column, message } = parsed.error;
+    throw new WorkbenchError(`${path}:${line}:${column + 1}: the template is not valid YAML: ${message}. Fix it and try again.`);
+  }
+  return templateFunctions(parsed.yaml.value, path, options, parsed.yaml);
 }
 
-/** The functions of a template already parsed from YAML (by parseYamlTemplate or parseLocatedYaml). */
-export function templateFunctions(parsed: unknown, path: string, options: TemplateOptions = {}): TemplateFunction[] {
+/**
+ * The functions of a template already parsed (by parseLocatedYaml);
+ * with `located`, problems name the line of the property at fault.
+ */
+export function templateFunctions(
+  parsed: unknown,
+  path: string,
+  options: TemplateOptions = {},
+  located?: LocatedYaml,
+): TemplateFunction[] {
   const template = asObject(parsed as Json);
   if (template === undefined) throw new WorkbenchError(`${path} is not a CloudFormation template: it is not a map.`);
   const resources = asObject(template['Resources']) ?? {};
   const globals = asObject(asObject(template['Globals'])?.['Function']) ?? {};
-  const resolver = new Resolver(template, resources, options);
+  const lineOf = (keys: readonly string[]) => located?.lineOf(keys);
+  const resolver = new Resolver(template, resources, options, (name) => `${path}:${lineOf(['Conditions', name]) ?? 1}`);
   const functions: TemplateFunction[] = [];
   for (const [logicalId, resource] of Object.entries(resources)) {
     const body = asObject(resource);
@@ -69,7 +90,11 @@ export function templateFunctions(parsed: unknown, path: string, options: Templa
     if (type !== 'AWS::Serverless::Function' && type !== 'AWS::Lambda::Function') continue;
     const own = asObject(body?.['Properties']) ?? {};
     const properties = type === 'AWS::Serverless::Function' ? mergeGlobals(globals, own) : own;
-    const fn = readFunction(logicalId, type, properties, asObject(body?.['Metadata']), path, resolver);
+    const line = lineOf(['Resources', logicalId]) ?? 1;
+    // A property's own line, else its line in Globals, else the resource's.
+    const where = (property: string) =>
+      `${path}:${lineOf(['Resources', logicalId, 'Properties', property]) ?? lineOf(['Globals', 'Function', property]) ?? line}`;
+    const fn = readFunction(logicalId, type, properties, asObject(body?.['Metadata']), path, resolver, { line, where });
     if (fn !== undefined) functions.push(fn);
   }
   return functions;
@@ -106,6 +131,7 @@ function readFunction(
   metadata: JsonObject | undefined,
   templatePath: string,
   resolver: Resolver,
+  { line, where }: { line: number; where: (property: string) => string },
 ): TemplateFunction | undefined {
   const warnings: string[] = [];
   const value = (key: string) => resolver.resolve(properties[key], `${logicalId}.${key}`, warnings);
@@ -137,6 +163,21 @@ function readFunction(
   const codeDir = resolve(dirname(templatePath), typeof codeUri === 'string' ? codeUri : '.');
   const timeout = value('Timeout');
   const memory = value('MemorySize');
+  const problems = propertyProblems({
+    ...(functionName === undefined ? {} : { functionName }),
+    runtime,
+    handler,
+    timeout: timeout ?? DEFAULT_TIMEOUT_SECONDS,
+    memory: memory ?? DEFAULT_MEMORY_MB,
+    environment,
+  }).map((problem) => `${where(problem.property)}: ${logicalId}: ${problem.message}`);
+  const codeProperty = type === 'AWS::Serverless::Function' ? 'CodeUri' : 'Code';
+  if (typeof codeUri === 'string' && !isFolder(codeDir)) {
+    problems.push(
+      `${where(codeProperty)}: ${logicalId}: its code folder ${JSON.stringify(codeUri)} (${codeProperty}) does not exist at ${codeDir}. ` +
+        `Fix ${codeProperty}, or run the build that creates the folder.`,
+    );
+  }
   const buildProperties = asObject(metadata?.['BuildProperties']);
   const entryPoints = buildProperties?.['EntryPoints'];
   const events = Object.values(asObject(properties['Events']) ?? {})
@@ -157,6 +198,8 @@ function readFunction(
     templatePath,
     ...(typeof runtime === 'string' && isRuntime(runtime) ? {} : { runtimeUnknown: true as const }),
     events,
+    line,
+    problems,
     ...(metadata?.['BuildMethod'] === 'esbuild'
       ? {
           esbuild: {
@@ -166,6 +209,14 @@ function readFunction(
       : {}),
     warnings,
   };
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** Globals.Function under a function's own properties; maps merge, the function's values win. */
@@ -195,10 +246,15 @@ class Resolver {
   private readonly parameters = new Map<string, string>();
   private readonly conditions: JsonObject;
 
+  /** The conditions being evaluated, innermost last: a name met again is a cycle. */
+  private readonly evaluating: string[] = [];
+
   constructor(
     template: JsonObject,
     private readonly resources: JsonObject,
     private readonly options: TemplateOptions,
+    /** `file:line` of a condition's definition, for errors. */
+    private readonly conditionAt: (name: string) => string,
   ) {
     for (const [name, definition] of Object.entries(asObject(template['Parameters']) ?? {})) {
       const fallback = asObject(definition)?.['Default'];
@@ -304,7 +360,19 @@ class Resolver {
   private condition(name: string, where: string, warnings: string[]): boolean | undefined {
     const definition = asObject(this.conditions[name] ?? null);
     if (definition === undefined) return undefined;
-    return this.evaluate(definition, where, warnings);
+    const cycle = this.evaluating.indexOf(name);
+    if (cycle >= 0) {
+      const chain = [...this.evaluating.slice(cycle), name].join(' -> ');
+      throw new WorkbenchError(
+        `${this.conditionAt(name)}: the condition ${name} depends on itself (${chain}), which CloudFormation refuses. Break the cycle in Conditions.`,
+      );
+    }
+    this.evaluating.push(name);
+    try {
+      return this.evaluate(definition, where, warnings);
+    } finally {
+      this.evaluating.pop();
+    }
   }
 
   private evaluate(expression: Json, where: string, warnings: string[]): boolean | undefined {

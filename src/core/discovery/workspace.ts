@@ -255,7 +255,7 @@ class WorkspaceScan {
       const yaml = this.parse(file, text);
       if (yaml === undefined) continue;
       try {
-        for (const fn of templateFunctions(yaml.value, file, this.options.template)) {
+        for (const fn of templateFunctions(yaml.value, file, this.options.template, yaml)) {
           const draft: Draft = {
             id: `${this.relative(file)}#${fn.logicalId}`,
             source: 'template',

@@ -87,6 +87,18 @@ export interface EmulatorOptions {
    * the environments' processes if the emulator dies; false for none.
    */
   readonly watchdogScript?: string | false;
+  /**
+   * Functions the project describes but that cannot run (no Runtime, a Timeout Lambda refuses...),
+   * with why: invoking one is answered with the reason rather than "not found".
+   */
+  readonly unavailable?: readonly UnavailableFunction[];
+}
+
+export interface UnavailableFunction {
+  readonly name: string;
+  readonly logicalId?: string;
+  /** Sentences that name the file and line and what to change. */
+  readonly problems: readonly string[];
 }
 
 export type LogListener = (record: LogRecord) => void;
@@ -199,6 +211,10 @@ export class Emulator {
     }
     const qualifier = request.qualifier ?? reference.qualifier;
     const pool = this.pool(reference.name);
+    const unavailable = this.options.unavailable?.find((f) => f.name === reference.name || f.logicalId === reference.name);
+    if (pool === undefined && unavailable !== undefined) {
+      throw serviceErrors.invalidParameter(`${unavailable.name} cannot run locally. ${unavailable.problems.join(' ')}`);
+    }
     // Locally every function has only $LATEST: there are no published versions or aliases.
     if (pool === undefined || (qualifier !== undefined && qualifier !== '$LATEST')) {
       throw serviceErrors.functionNotFound(functionArn(this.region, this.accountId, reference.name, qualifier ?? '$LATEST'));

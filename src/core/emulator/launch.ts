@@ -35,6 +35,12 @@ export interface RuntimeTools {
 }
 
 export function launchSpec(config: FunctionConfig, tools: RuntimeTools): LaunchSpec | LaunchFailure {
+  if (!isFolder(config.codeDir)) {
+    return {
+      errorType: 'Runtime.InvalidEntrypoint',
+      errorMessage: `The code folder of ${config.name} does not exist: ${config.codeDir}. Fix where the function's code is (CodeUri), or run the build that creates it.`,
+    };
+  }
   if (isNodeRuntime(config.runtime)) {
     // Lambda's Node.js runtime sizes the V8 heap from the memory setting.
     const heapMB = Math.floor(config.memoryMB * 0.9);
@@ -99,6 +105,14 @@ export function launchSpec(config: FunctionConfig, tools: RuntimeTools): LaunchS
     };
   }
   return { command: bootstrap, args: [] };
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 export function isLaunchFailure(value: LaunchSpec | LaunchFailure): value is LaunchFailure {
