@@ -4,14 +4,27 @@
 // watchdog ends them). Runs real runtimes under dist/cli.js as users run it.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  watch,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { after, describe, test } from 'node:test';
 import { markedProcesses, processTable, readProcess, type ProcessId, type ProcessInfo } from '../../src/core/emulator/processes';
-import { FUNCTIONS, fn, sleep, startEmulator } from './emulator-harness';
+import { Environment } from '../../src/core/emulator/environment';
+import { PythonFinder } from '../../src/core/emulator/launch';
+import { FUNCTIONS, RUNTIME_DIR, fn, sleep, startEmulator } from './emulator-harness';
 
 const root = resolve(__dirname, '../..');
 const cli = join(root, 'dist/cli.js');
@@ -263,4 +276,54 @@ describe('a runtime whose Runtime API is gone ends, without spinning', () => {
       assert.ok(performance.now() - started < 3000);
     });
   }
+});
+
+describe('a runtime the system refuses to start', () => {
+  test('fails its invocation with the reason, and leaves no endpoint, file or process open', async () => {
+    // What the process has open, by kind (a socket, a file...); Node's own inotify instance, made on
+    // the first watch of any file and kept for the life of the process, is not the environment's.
+    const openFiles = () =>
+      readdirSync('/proc/self/fd')
+        .map((fd) => {
+          try {
+            return readlinkSync(`/proc/self/fd/${fd}`).replace(/\d+/g, '#');
+          } catch {
+            return 'closed meanwhile';
+          }
+        })
+        .filter((target) => !target.includes('inotify') && target !== 'closed meanwhile')
+        .sort();
+    watch(__filename, { persistent: false }).close();
+    const before = openFiles();
+    const records: string[] = [];
+    // Past the emulator's own checks (which refuse this at the Invoke API): spawn itself refuses a NUL.
+    const environment = await Environment.start({
+      config: { ...escapes('refused', 'escapes.pid'), environment: { BAD: 'a\u0000b' } },
+      tools: {
+        nodePath: process.execPath,
+        python: new PythonFinder(process.env['PATH'] ?? ''),
+        runtimeDir: RUNTIME_DIR,
+        path: process.env['PATH'] ?? '',
+      },
+      region: 'us-east-1',
+      freeze: true,
+      emulatorId: 'refused-test',
+      onLog: (record) => records.push(record.message),
+      onGone: () => {},
+    });
+    const outcome = await environment.invoke({
+      requestId: 'r-1',
+      payload: Buffer.from('{}'),
+      invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:refused',
+      traceId: 'Root=1-00000000-000000000000000000000000;Parent=0000000000000000;Sampled=0',
+    });
+    assert.equal(outcome.errorType, 'Runtime.InvalidEntrypoint');
+    assert.match(
+      (JSON.parse(outcome.payload.toString()) as { errorMessage: string }).errorMessage,
+      /^Could not start refused's runtime \(\S+\): .*must be a string without null bytes.*\. Check the function's configuration\.$/,
+    );
+    assert.ok(records.some((line) => line.startsWith('Runtime.InvalidEntrypoint: Could not start refused')));
+    await environment.stop();
+    assert.deepEqual(openFiles(), before, 'the Runtime API endpoint and every file it opened are closed');
+  });
 });

@@ -61,7 +61,12 @@ export interface YamlSyntaxError {
  */
 export function parseLocatedYaml(text: string): { ok: true; yaml: LocatedYaml } | { ok: false; error: YamlSyntaxError } {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { customTags: CLOUDFORMATION_TAGS, uniqueKeys: false, lineCounter });
+  let document: ReturnType<typeof parseDocument>;
+  try {
+    document = parseDocument(text, { customTags: CLOUDFORMATION_TAGS, uniqueKeys: false, lineCounter });
+  } catch (thrown) {
+    return { ok: false, error: { line: 1, column: 0, message: unreadable(thrown) } };
+  }
   const [error] = document.errors;
   if (error !== undefined) {
     const position = error.linePos?.[0] ?? { line: 1, col: 1 };
@@ -73,7 +78,7 @@ export function parseLocatedYaml(text: string): { ok: true; yaml: LocatedYaml } 
   try {
     value = document.toJS({ maxAliasCount: 1000 }) as unknown;
   } catch (thrown) {
-    return { ok: false, error: { line: 1, column: 0, message: thrown instanceof Error ? thrown.message : String(thrown) } };
+    return { ok: false, error: { line: 1, column: 0, message: unreadable(thrown) } };
   }
   const lineOf = (keys: readonly string[]): number | undefined => {
     let node: unknown = document.contents;
@@ -89,4 +94,10 @@ export function parseLocatedYaml(text: string): { ok: true; yaml: LocatedYaml } 
     return line;
   };
   return { ok: true, yaml: { value, lineOf } };
+}
+
+/** Why a text the parser threw on cannot be read: too deep for the stack, too many aliases... */
+function unreadable(thrown: unknown): string {
+  if (thrown instanceof RangeError) return 'it nests lists or maps too deeply to be read';
+  return thrown instanceof Error ? thrown.message : String(thrown);
 }
