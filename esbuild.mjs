@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as esbuild from 'esbuild';
+import { typescriptParserOnly } from './esbuild-parser.mjs';
 
 const { values: flags } = parseArgs({
   options: {
@@ -110,6 +111,7 @@ async function build() {
       minify: false,
       minifyWhitespace: flags.production,
       minifySyntax: flags.production,
+      plugins: [typescriptParserOnly],
     },
     // Started by each emulator to end its environments if it dies (see core/emulator/watchdog.ts).
     { ...common, entryPoints: ['src/watchdog.ts'], outfile: 'dist/watchdog.js' },

@@ -24,6 +24,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import * as esbuild from 'esbuild';
+import { typescriptParserOnly } from '../esbuild-parser.mjs';
 import { projectRoot } from '../test/support/vscode.mjs';
 
 const DISCOVERY_BUDGET_MS = 1000;
@@ -156,13 +157,14 @@ async function buildBundles(dir) {
     outfile: parserBundle,
     minify: true,
   });
-  // As esbuild.mjs builds dist/parser-thread.js: no mangled names.
+  // As esbuild.mjs builds dist/parser-thread.js: no mangled names, TypeScript's parser only.
   await esbuild.build({
     ...common,
     entryPoints: [join(projectRoot, 'src/parser-thread.ts')],
     outfile: join(dir, 'dist', 'parser-thread.js'),
     minifyWhitespace: true,
     minifySyntax: true,
+    plugins: [typescriptParserOnly],
   });
   return { discoveryBundle, parserBundle };
 }

@@ -24,7 +24,7 @@ export interface CachedModule {
 export function requireWithCodeCache(file: string, cacheDir: string | undefined): CachedModule {
   const source = readFileSync(file, 'utf8');
   // Bytecode is code: a cache folder another user could write is neither read nor written.
-  const usable = cacheDir !== undefined && makePrivateDir(cacheDir, dirname(dirname(cacheDir))) === undefined;
+  const usable = cacheDir !== undefined && makePrivateDir(cacheDir, dirname(cacheDir)) === undefined;
   const cacheFile = usable ? cacheFileFor(file, cacheDir) : undefined;
   let cachedData: Buffer | undefined;
   try {

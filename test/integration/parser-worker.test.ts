@@ -2,15 +2,17 @@
 // prepare-only start writes V8's code cache and ends; the serving one answers the discovery
 // worker's port (files) and the extension's (open documents, edit after edit).
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { hasCodeCache } from '../../src/core/code-cache';
+import { inProcessParser } from '../../src/core/discovery/find-handlers';
 import type { ParserReply, ParserRequest } from '../../src/core/discovery/parser-port';
 import type { HandlerLocation } from '../../src/core/discovery/types';
 import type { ParserWorkerData } from '../../src/parser-thread';
+import { fixtureFiles } from '../unit/fixture-files';
 
 const root = resolve(__dirname, '../..');
 const script = join(root, 'dist/parser-worker.js');
@@ -103,4 +105,21 @@ test("serving, it parses the discovery worker's files and the extension's docume
   const reopened = await ask(worker, { id: 5, kind: 'document', file, text });
   assert.ok('document' in reopened);
   assert.deepEqual(names(reopened.document), ['handler@3']);
+});
+
+test('the shipped parser (TypeScript without its checker, emitter and server) finds what the whole compiler finds, in every fixture', async (t) => {
+  const channel = new MessageChannel();
+  const workerData: ParserWorkerData = { discoveryPort: channel.port2 };
+  const worker = new Worker(script, { workerData, transferList: [channel.port2] });
+  t.after(async () => {
+    channel.port1.close();
+    await worker.terminate();
+  });
+  const files = fixtureFiles(/\.(ts|tsx|mts|cts|js|mjs|cjs|jsx)$/).map((file) => ({ file, text: readFileSync(file, 'utf8') }));
+  assert.ok(files.length > 50, `${files.length} fixture files`);
+  const shipped = await ask(channel.port1, { id: 1, kind: 'files', files });
+  assert.ok('files' in shipped, JSON.stringify(shipped));
+  const whole = await inProcessParser.parse(files);
+  assert.deepEqual(shipped.files, whole);
+  assert.ok(whole.flat().length > 40, 'the fixtures hold handlers');
 });

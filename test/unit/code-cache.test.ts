@@ -4,7 +4,7 @@
 // before and never reads the cache at all.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { before, test } from 'node:test';
@@ -79,4 +79,21 @@ test('without a cache folder the module loads and saving does nothing', () => {
     readdirSync(dir).filter((name) => name !== 'cache'),
     ['bundle.js', 'code-cache.js'],
   );
+});
+
+test('a cache folder, or a cache file, others can write is neither read nor written: bytecode is code', () => {
+  writeFileSync(file, moduleSource(9));
+  const shared = join(dir, 'shared-cache');
+  assert.deepEqual(load({ cacheDir: shared, save: true }), { answer: 9, file: 'bundle.js', fromCache: false });
+  assert.equal(load({ cacheDir: shared }).fromCache, true);
+  // Someone (another user, a careless chmod) can now replace the bytecode the next start runs.
+  const [cache] = readdirSync(shared);
+  chmodSync(join(shared, cache ?? ''), 0o666);
+  assert.equal(load({ cacheDir: shared }).fromCache, false, 'a cache file others can write is not loaded');
+  chmodSync(join(shared, cache ?? ''), 0o644);
+  chmodSync(shared, 0o777);
+  assert.equal(load({ cacheDir: shared }).fromCache, false, 'nothing is read from a folder others can write');
+  rmSync(join(shared, cache ?? ''));
+  assert.deepEqual(load({ cacheDir: shared, save: true }), { answer: 9, file: 'bundle.js', fromCache: false });
+  assert.deepEqual(readdirSync(shared), [], 'nor written into it');
 });
