@@ -20,6 +20,7 @@ import type { Invoker } from './invoker';
 import type { LocalEmulator } from './local-emulator';
 import type { LocalFunction, LocalFunctions } from './local-functions';
 import type { ResultView } from './result-view';
+import { STEP_OF_A_FLOW } from './quick-input';
 
 /** Marks the attach sessions this extension starts, so their end can be tied back to the emulator. */
 const SESSION_KEY = '__lambdaWorkbenchDebugId';
@@ -296,7 +297,11 @@ export class LambdaDebugger implements vscode.DebugConfigurationProvider, vscode
     }
     const choice = await vscode.window.showQuickPick(
       functions.map((f) => ({ label: f.fn.config.name, description: f.fn.config.runtime, detail: f.source })),
-      { title: 'Debug a Lambda function', placeHolder: 'Choose the function to invoke with the debugger attached' },
+      {
+        title: 'Debug a Lambda function',
+        placeHolder: 'Choose the function to invoke with the debugger attached',
+        ignoreFocusOut: STEP_OF_A_FLOW,
+      },
     );
     return choice?.label;
   }

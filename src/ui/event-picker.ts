@@ -10,6 +10,7 @@ import type { EventTemplate } from '../core/events/template';
 import type { InvokeTarget } from '../core/invoke/invocation';
 import { describeJsonError, parseJsonText } from '../core/json-text';
 import type { RecentEvents } from './recent-events';
+import { STEP_OF_A_FLOW } from './quick-input';
 
 export interface PickedEvent {
   readonly event: unknown;
@@ -50,6 +51,7 @@ export async function pickEvent(options: EventPickerOptions): Promise<PickedEven
   picker.placeholder = 'Choose an event: recent, saved, shared or from a template (type to search)';
   picker.matchOnDescription = true;
   picker.matchOnDetail = true;
+  picker.ignoreFocusOut = STEP_OF_A_FLOW;
   picker.busy = true;
   picker.show();
 
@@ -182,10 +184,13 @@ async function manageSaved(
     await vscode.window.showTextDocument(vscode.Uri.file(saved.path));
     return;
   }
-  picker.ignoreFocusOut = true;
   try {
     if (button === RENAME) {
-      const name = await vscode.window.showInputBox({ title: `Rename "${saved.name}"`, value: saved.name });
+      const name = await vscode.window.showInputBox({
+        title: `Rename "${saved.name}"`,
+        value: saved.name,
+        ignoreFocusOut: STEP_OF_A_FLOW,
+      });
       if (name !== undefined && name !== saved.name) await store.rename(saved.functionName, saved.name, name);
     } else if (button === DELETE) {
       const choice = await vscode.window.showWarningMessage(
@@ -196,7 +201,6 @@ async function manageSaved(
       if (choice === 'Delete') await store.delete(saved.functionName, saved.name);
     }
   } finally {
-    picker.ignoreFocusOut = false;
     picker.show();
   }
 }

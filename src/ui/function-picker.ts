@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { listAliases, listVersions, listFunctionsPage, describeRouting } from '../core/aws/deployed-functions';
 import type { AwsClients } from './aws';
+import { STEP_OF_A_FLOW } from './quick-input';
 
 interface FunctionItem extends vscode.QuickPickItem {
   readonly name: string;
@@ -36,6 +37,7 @@ async function showFunctionPicker(aws: AwsClients, purpose: string, hold: boolea
   picker.title = purpose;
   picker.placeholder = 'Choose a deployed function';
   picker.matchOnDescription = true;
+  picker.ignoreFocusOut = STEP_OF_A_FLOW;
   picker.busy = true;
   picker.show();
   let connection;
@@ -138,6 +140,7 @@ export async function pickQualifier(aws: AwsClients, functionName: string): Prom
   const chosen = await vscode.window.showQuickPick(items, {
     title: `Invoke ${functionName}`,
     placeHolder: 'Choose $LATEST, an alias or a version',
+    ignoreFocusOut: STEP_OF_A_FLOW,
   });
   return chosen === undefined ? null : chosen.qualifier;
 }

@@ -14,6 +14,7 @@ import type { LocalEmulator } from './local-emulator';
 import type { LocalFunctions } from './local-functions';
 import type { RecentEvents } from './recent-events';
 import type { ResultAction, ResultView, ShownResult } from './result-view';
+import { STEP_OF_A_FLOW } from './quick-input';
 
 /** What a command may be given instead of asking: from a tree, a CodeLens or a test. */
 export interface InvokeArguments {
@@ -72,6 +73,7 @@ export class Invoker {
     const choice = await vscode.window.showQuickPick(items, {
       title: 'Invoke locally',
       placeHolder: 'Choose the function to invoke in the local emulator',
+      ignoreFocusOut: STEP_OF_A_FLOW,
     });
     if (choice === undefined) return undefined;
     return this.invokeLocalByName(choice.name, args);
@@ -255,10 +257,13 @@ export class Invoker {
     ];
     if (destinations.length === 0) throw new WorkbenchError('Open a folder to save events in it.');
     const destination =
-      destinations.length === 1 ? destinations[0] : await vscode.window.showQuickPick(destinations, { title: 'Save the event' });
+      destinations.length === 1
+        ? destinations[0]
+        : await vscode.window.showQuickPick(destinations, { title: 'Save the event', ignoreFocusOut: true });
     if (destination === undefined) return;
     const name = await vscode.window.showInputBox({
       title: 'Name of the saved event',
+      ignoreFocusOut: STEP_OF_A_FLOW,
       value: event.label.replace(/[^A-Za-z0-9 ._-]/g, '').slice(0, 100) || 'event',
       validateInput: (value) => {
         try {

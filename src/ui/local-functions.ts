@@ -19,6 +19,7 @@ import type { DiscoveredFunction, DiscoveryProblem, HandlerLocation } from '../c
 import { NODE_RUNTIMES, PYTHON_RUNTIMES, type Runtime } from '../core/runtimes';
 import type { Ctx } from './ctx';
 import { parserCodeCacheDir } from './parser-cache';
+import { STEP_OF_A_FLOW } from './quick-input';
 
 export interface LocalFunction {
   readonly fn: DiscoveredFunction;
@@ -133,6 +134,7 @@ export class LocalFunctions implements vscode.Disposable {
       {
         title: `Runtime of ${local.fn.config.name}`,
         placeHolder: `${local.source} does not say which runtime ${local.fn.config.name} uses; the choice is remembered in .lambda/functions.json`,
+        ignoreFocusOut: STEP_OF_A_FLOW,
       },
     );
     if (choice === undefined) return undefined;
