@@ -78,6 +78,39 @@ async function allGone(ids: readonly ProcessId[], withinMs: number): Promise<num
   assert.fail(`still running after ${withinMs} ms: ${left.join(', ')}`);
 }
 
+describe('leftovers of an emulator that died with its watchdog', () => {
+  test('are ended by the next emulator, when its watchdog starts', async () => {
+    // An emulator that has ended: a process that ran, named by pid and start time.
+    const gone = spawn('sleep', ['0.2']);
+    const owner = readProcess(gone.pid ?? 0);
+    assert.ok(owner !== undefined);
+    await new Promise((done) => gone.once('exit', done));
+    // What it left: a runtime with its marker, in a session of its own, and one of someone else's.
+    const marker = `_LAMBDA_WORKBENCH_ENVIRONMENT=dead-emulator/environment/${owner.pid}-${owner.startTime}`;
+    const leftover = spawn('sleep', ['300'], {
+      detached: true,
+      stdio: 'ignore',
+      env: { PATH: process.env['PATH'] ?? '', [marker.split('=')[0] ?? '']: marker.split('=')[1] ?? '' },
+    });
+    const unrelated = spawn('sleep', ['301'], { detached: true, stdio: 'ignore' });
+    const [left, other] = identify([leftover.pid ?? 0, unrelated.pid ?? 0]);
+    assert.ok(left !== undefined && other !== undefined);
+    try {
+      const h = await startEmulator([escapes('pid', 'escapes.pid')]);
+      try {
+        await h.invoke('pid');
+        await allGone([left], 3000);
+        assert.equal(alive([other]).length, 1, 'a process that is not an environment of a dead emulator is left alone');
+      } finally {
+        await h.stop();
+      }
+    } finally {
+      unrelated.kill('SIGKILL');
+      leftover.kill('SIGKILL');
+    }
+  });
+});
+
 describe('processes a handler starts end with their environment', () => {
   test('a stop ends detached children, ones with no variables of ours, background jobs and daemons', async () => {
     const h = await startEmulator([escapes('escape', 'escapes.escape')]);

@@ -115,6 +115,21 @@ describe('invoking a function locally, from the palette to the result view', () 
     return resultFrame().locator('.request-id code').innerText();
   }
 
+  test('a picker of the flow stays open when a webview takes the focus', async () => {
+    await wb.runCommand('Lambda: Invoke Locally...');
+    await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'HelloFunction' }).first().click();
+    const title = wb.page.locator('.quick-input-widget .quick-input-title', { hasText: 'Event for HelloFunction' });
+    await title.waitFor();
+    // What a late focus event does on a busy machine, done at once: the result view's page takes the focus.
+    await resultFrame().locator('body').click({ position: { x: 5, y: 5 } });
+    // A string: the function runs in the page, which this file's TypeScript (no DOM types) does not describe.
+    await wb.page.waitForFunction("document.activeElement?.tagName === 'IFRAME'");
+    assert.equal(await title.isVisible(), true, 'the event picker is still open');
+    await wb.page.locator('.quick-input-widget input.input').click();
+    await wb.page.keyboard.press('Escape');
+    await title.waitFor({ state: 'hidden' });
+  });
+
   test('invalid JSON is reported with its line and column, and nothing is sent', async () => {
     const before = await shownRequestId();
     await openTemplateForEditing();

@@ -410,13 +410,13 @@ export class Environment {
   }
 
   private async release(): Promise<void> {
-    const process = this.process;
-    if (process !== undefined) {
+    const runtime = this.process;
+    if (runtime !== undefined) {
       this.kill();
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([this.exited, new Promise((resolve) => (timer = setTimeout(resolve, 2000)))]);
       clearTimeout(timer);
-      process.release();
+      runtime.release();
     }
     // An invocation cut short by the stop is answered before the environment counts as released.
     await this.answered;
@@ -538,12 +538,12 @@ export class Environment {
 
   /** Every 100 ms of an invocation: the memory limit, and the processes the handler started. */
   private startMemoryWatch(): void {
-    const process = this.process;
-    if (process === undefined) return;
+    const runtime = this.process;
+    if (runtime === undefined) return;
     const limitKB = this.options.config.memoryMB * 1024;
     this.memoryTimer = setInterval(() => {
-      process.track();
-      const rss = process.residentKB();
+      runtime.track();
+      const rss = runtime.residentKB();
       if (rss !== undefined && rss > limitKB) {
         this.outOfMemory = true;
         this.notePeakMemory();
