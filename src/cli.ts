@@ -271,28 +271,52 @@ function formatRecord(record: LogRecord, json: boolean): string {
   return `${prefix}${record.message.replaceAll('\n', `\n${prefix}`)}\n`;
 }
 
+const SERVE_OPTIONS = {
+  ...TEMPLATE_OPTIONS,
+  port: { type: 'string', default: '3001' },
+  concurrency: { type: 'string', default: '10' },
+  'idle-timeout': { type: 'string', default: '300' },
+  'json-logs': { type: 'boolean', default: false },
+  'instance-id': { type: 'string' },
+  'exit-with-parent': { type: 'boolean', default: false },
+  debug: { type: 'string' },
+  'debug-port': { type: 'string' },
+  'build-dir': { type: 'string' },
+  python: { type: 'string' },
+  'allow-host': { type: 'string', multiple: true, default: [] as string[] },
+  'allow-origin': { type: 'string', multiple: true, default: [] as string[] },
+} as const;
+
+function parseServeArgs(args: string[]) {
+  return parseArgs({ args, options: SERVE_OPTIONS });
+}
+
 async function serve(args: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      ...TEMPLATE_OPTIONS,
-      port: { type: 'string', default: '3001' },
-      concurrency: { type: 'string', default: '10' },
-      'idle-timeout': { type: 'string', default: '300' },
-      'json-logs': { type: 'boolean', default: false },
-      'instance-id': { type: 'string' },
-      'exit-with-parent': { type: 'boolean', default: false },
-      debug: { type: 'string' },
-      'debug-port': { type: 'string' },
-      'build-dir': { type: 'string' },
-      python: { type: 'string' },
-      'allow-host': { type: 'string', multiple: true, default: [] },
-      'allow-origin': { type: 'string', multiple: true, default: [] },
-    },
-  });
+  const { values } = parseServeArgs(args);
   // Stop requests are taken from the start: one that comes while functions are still being built
   // stops the emulator as soon as it has started, and ends whatever it started.
-  const stopRequested = stopRequest(values['exit-with-parent']);
+  const stop = stopRequest(values['exit-with-parent']);
+  let running: Awaited<ReturnType<typeof startServing>>;
+  try {
+    running = await startServing(values);
+  } catch (error) {
+    // Nothing keeps waiting for a stop that will never be asked for.
+    stop.cancel();
+    throw error;
+  }
+  await stop.requested;
+  const { emulator, prepared, buildDir, server, output } = running;
+  // The emulator first, so invocations in flight are answered before the server closes.
+  await shutdown(emulator, prepared, buildDir);
+  await server.close();
+  output.flush();
+  process.exit(0);
+}
+
+type ServeValues = ReturnType<typeof parseServeArgs>['values'];
+
+/** Builds the functions and starts the emulator and its server; says on standard error when it is ready. */
+async function startServing(values: ServeValues) {
   const port = wholeNumber(values.port, '--port');
   const callers = new LocalCallers({
     allowedHosts: values['allow-host'].map((host) => hostName(host, '--allow-host')),
@@ -346,29 +370,32 @@ async function serve(args: string[]): Promise<void> {
         .map((f) => `  ${f.config.name}${f.functionName === undefined ? '' : ` (${f.logicalId})`}  ${f.config.runtime}\n`)
         .join(''),
   );
-  await stopRequested;
-  // The emulator first, so invocations in flight are answered before the server closes.
-  await shutdown(emulator, prepared, buildDir);
-  await server.close();
-  output.flush();
-  process.exit(0);
+  return { emulator, prepared, buildDir, server, output };
 }
 
 /**
- * Settles on SIGINT or SIGTERM, or, with `withParent`, when standard input closes: the parent holds
- * it open, so its end means the parent is gone, however it went.
+ * `requested` settles on SIGINT or SIGTERM, or, with `withParent`, when standard input closes: the
+ * parent holds it open, so its end means the parent is gone, however it went. `cancel` lets the
+ * process end without one (a start that failed).
  */
-function stopRequest(withParent: boolean): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    if (withParent) {
-      process.stdin.resume();
-      process.stdin.once('end', stop);
-      process.stdin.once('error', stop);
-    }
-  });
+function stopRequest(withParent: boolean): { requested: Promise<void>; cancel(): void } {
+  let stop = () => {};
+  const requested = new Promise<void>((resolve) => (stop = resolve));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  if (withParent) {
+    process.stdin.resume();
+    process.stdin.once('end', stop);
+    process.stdin.once('error', stop);
+  }
+  return {
+    requested,
+    cancel() {
+      process.removeListener('SIGINT', stop);
+      process.removeListener('SIGTERM', stop);
+      if (withParent) process.stdin.destroy();
+    },
+  };
 }
 
 function logicalIdOf(fn: TemplateFunction | undefined): { logicalId?: string } {
