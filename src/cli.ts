@@ -1,7 +1,7 @@
 // The same core from a terminal, for CI, benchmarks and people without VS Code.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { createLambdaClient, type AwsConnection } from './core/aws/connection';
@@ -16,7 +16,9 @@ import {
   type PackageOptions,
 } from './core/bundle/deployment-package';
 import { prepareLocalFunction, type LocalFunction } from './core/bundle/local-function';
-import { readTemplate, type TemplateFunction } from './core/discovery/sam';
+import type { DiscoveredFunction, DiscoveryProblem } from './core/discovery/types';
+import { parserInWorker } from './core/project/parser-worker-client';
+import { declaredName, findProjectFunction, readProject, type Project } from './core/project/project';
 import type { DebugTarget } from './core/emulator/debug';
 import { Emulator, logText } from './core/emulator/emulator';
 import { serveEmulator } from './core/emulator/http-api';
@@ -36,10 +38,18 @@ declare const LAMBDA_WORKBENCH_VERSION: string;
 
 const USAGE = `Usage: lambda-workbench <command> [options]
 
+Every command that works on a project reads the one in the current folder: its template.yaml
+(with the templates it nests), else its serverless.yml, else every template, serverless.yml and
+exported handler below it, with the folder's .lambda/functions.json settings. Or name one:
+      --template <file>     A SAM or CloudFormation template
+      --config <file>       A serverless.yml
+      --stage <stage>       serverless.yml's stage (default: its provider.stage, else dev)
+
 Commands:
-  serve                   Serve a SAM template's functions over Lambda's Invoke API on 127.0.0.1,
+  project [--json]        Print what the project holds: its functions (name, runtime, handler, code
+                          folder, triggers, deployed name, where each is defined) and its problems.
+  serve                   Serve the project's functions over Lambda's Invoke API on 127.0.0.1,
                           like "sam local start-lambda", without Docker.
-      --template <file>     SAM template (default: template.yaml or template.yml here)
       --functions <file>    Or a JSON file {"functions": [...]} of function configurations
       --port <n>            Port (default: 3001; 0 picks a free one)
       --env-file <file>     .env file whose variables every function gets
@@ -63,31 +73,30 @@ Commands:
                             127.0.0.1, localhost and [::1] are answered otherwise. Repeatable.
       --allow-origin <url>  Let web pages of this origin (http://localhost:5173) call the Invoke API,
                             with CORS headers; requests from web pages are refused otherwise. Repeatable.
-  invoke <function>       Invoke one function of a template once and print its result.
+  invoke <function>       Invoke one function of the project once and print its result.
       --event <file|->      Event JSON (default: {}); "-" reads standard input
-      --template, --env-file, --region, --profile as for serve
+      --env-file, --region, --profile as for serve
   events list [--json]    List the sample-event templates (id, service, title).
   events generate <id> [--param name=value ...]
                           Print an event generated from a template.
-  bundle <function>       Bundle a function of the template (logical id or FunctionName), or a
-                          handler file, as deploy ships it.
+  bundle <function>       Bundle a function of the project (name, logical id or deployed name), or
+                          a handler file, as deploy ships it.
       --out <file.zip|dir>  A .zip: the deployment package (prints its size and CodeSha256); a folder:
                             the Node.js bundle and its source map (default: ./dist-lambda)
-      --template <file>     SAM template (default: template.yaml or template.yml here)
-      --runtime <runtime>   The runtime to build for (default: the template's; for a handler file
+      --runtime <runtime>   The runtime to build for (default: the project's; for a handler file
                             nodejs22.x or python3.12)
       --minify              Minify the bundle.
       --no-sourcemap        Do not write a source map.
       --bundle-aws-sdk      Bundle the AWS SDK v3 rather than use the one the runtime provides.
   deploy <function>       Bundle a function (or handler file) and make it the code of a deployed function.
-      --to <name>           The deployed function (default: the template's FunctionName)
+      --to <name>           The deployed function (default: the name the project gives it)
       --profile <name>      AWS profile (default: the default credential chain)
       --region <region>     Region (default: AWS_REGION, the profile's, then us-east-1)
       --endpoint-url <url>  Another endpoint than AWS's (LocalStack, moto)
       --publish             Publish a version of the new code.
       --alias <name>        Point this alias at the published version (created if missing; implies --publish).
       --s3-bucket <name>    Upload packages over 50 MB through this bucket.
-      --template, --runtime, --minify, --no-sourcemap, --bundle-aws-sdk as for bundle
+      --runtime, --minify, --no-sourcemap, --bundle-aws-sdk as for bundle
   --version               Print the version.
   --help                  Print this help.
 `;
@@ -104,6 +113,7 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${LAMBDA_WORKBENCH_VERSION}\n`);
     return;
   }
+  if (command === 'project') return project(rest);
   if (command === 'bundle') return bundle(rest);
   if (command === 'deploy') return deploy(rest);
   if (command === 'serve') return serve(rest);
@@ -119,6 +129,8 @@ async function main(argv: string[]): Promise<void> {
 
 const TEMPLATE_OPTIONS = {
   template: { type: 'string' },
+  config: { type: 'string' },
+  stage: { type: 'string' },
   functions: { type: 'string' },
   'env-file': { type: 'string' },
   region: { type: 'string', default: 'us-east-1' },
@@ -130,17 +142,56 @@ async function profileCredentials(profile: string | undefined): Promise<{ creden
   return profile === undefined ? {} : { credentials: await resolveCredentials(profile) };
 }
 
-function templatePath(given: string | undefined): string {
-  if (given !== undefined) return resolve(given);
-  const found = ['template.yaml', 'template.yml'].map((name) => resolve(name)).find((path) => existsSync(path));
-  if (found === undefined) {
-    throw new UsageError('No template.yaml or template.yml here. Pass the SAM template with --template <file>.');
+interface ProjectFlags {
+  template?: string | undefined;
+  config?: string | undefined;
+  stage?: string | undefined;
+  region?: string | undefined;
+}
+
+/**
+ * The project of the current folder, or of the template or serverless.yml the flags name, as the
+ * editor's discovery reads it. Its problems (a file that does not parse...) are printed; a project
+ * with no function at all is refused with what was looked for.
+ */
+async function loadProject(flags: ProjectFlags): Promise<Project> {
+  const parser = parserInWorker(join(__dirname, 'parser-worker.js'));
+  let project: Project;
+  try {
+    project = await readProject(
+      {
+        folder: process.cwd(),
+        ...(flags.template === undefined ? {} : { template: flags.template }),
+        ...(flags.config === undefined ? {} : { serverless: flags.config }),
+        ...(flags.stage === undefined ? {} : { stage: flags.stage }),
+        ...(flags.region === undefined ? {} : { region: flags.region }),
+      },
+      parser,
+    );
+  } finally {
+    await parser.close();
   }
-  return found;
+  if (project.functions.length === 0 && project.problems.length > 0) {
+    // Said once, in the failure itself: the problems are why nothing can run.
+    throw new WorkbenchError(project.problems.map(located).join('\n'));
+  }
+  if (project.functions.length === 0) {
+    throw new UsageError(
+      `No Lambda function was found in ${project.description}: no template.yaml, serverless.yml or exported handler. ` +
+        "Pass a template with --template, a serverless.yml with --config, or run in the project's folder.",
+    );
+  }
+  for (const problem of project.problems) process.stderr.write(`error: ${located(problem)}\n`);
+  return project;
+}
+
+/** A problem as a terminal shows it: `file:line:column: message`, which editors and terminals link. */
+function located(problem: DiscoveryProblem): string {
+  return `${problem.file}:${problem.line}:${problem.column + 1}: ${problem.message}`;
 }
 
 /** Functions given as JSON ({"functions": [FunctionConfig...]}), for callers that discover functions themselves. */
-function readFunctionsFile(path: string): TemplateFunction[] {
+function readFunctionsFile(path: string): Project {
   let parsed: { functions?: FunctionConfig[] };
   try {
     parsed = JSON.parse(readFileSync(resolve(path), 'utf8')) as { functions?: FunctionConfig[] };
@@ -149,18 +200,25 @@ function readFunctionsFile(path: string): TemplateFunction[] {
   }
   if (!Array.isArray(parsed.functions)) throw new UsageError(`${path} must hold {"functions": [...]}.`);
   // Checked again by the emulator at each invocation (configProblems), where the caller sees why.
-  return parsed.functions.map((config) => ({
-    logicalId: config.logicalId ?? config.name,
-    config,
-    templatePath: path,
-    warnings: [],
-    line: 1,
+  return {
+    root: dirname(resolve(path)),
+    description: path,
+    functions: parsed.functions.map((config) => ({
+      id: `${path}#${config.logicalId ?? config.name}`,
+      source: 'code' as const,
+      sourceFile: resolve(path),
+      sourceLine: 1,
+      config,
+      runtimeKnown: true,
+      events: [],
+      warnings: [],
+      problems: [],
+    })),
     problems: [],
-  }));
+  };
 }
 
-interface LoadOptions {
-  template?: string | undefined;
+interface LoadOptions extends ProjectFlags {
   functions?: string | undefined;
   'env-file'?: string | undefined;
   region: string;
@@ -170,20 +228,25 @@ interface LoadOptions {
 
 interface LoadedFunctions {
   /** The functions that can run, in the order of `prepared`. */
-  functions: TemplateFunction[];
+  functions: DiscoveredFunction[];
   prepared: LocalFunction[];
   /** Those that cannot, with why (each problem names its file and line). */
   unavailable: UnavailableFunction[];
   /** The temporary folder the bundles are in, to remove on exit; undefined when the caller chose the folder. */
   buildDir: string | undefined;
+  /** What was read, for the line that says what is served. */
+  description: string;
 }
 
-/** The function a name means (its logical id or its name), or a UsageError that lists the functions. */
-function findFunction(all: TemplateFunction[], name: string, path: string, flag: string): TemplateFunction {
-  const found = all.find((f) => f.logicalId === name || f.functionName === name || f.config.name === name);
+/** The function a name means (its name, logical id or deployed name), or a UsageError that lists the functions. */
+function findFunction(project: Project, name: string, flag: string): DiscoveredFunction {
+  const found = findProjectFunction(project, name);
   if (found === undefined) {
-    const names = all.map((f) => f.logicalId).join(', ') || 'none';
-    throw new UsageError(`${flag}${path} has no function "${name}". Its functions: ${names}.`);
+    const names =
+      project.functions
+        .map((f) => (f.config.logicalId === undefined ? f.config.name : `${f.config.name} (${f.config.logicalId})`))
+        .join(', ') || 'none';
+    throw new UsageError(`${flag}${project.description} has no function "${name}". Its functions: ${names}.`);
   }
   return found;
 }
@@ -195,21 +258,21 @@ function envFileVariables(path: string): Record<string, string> {
   return file.variables;
 }
 
-/** The template's functions, prepared to run locally (TypeScript bundled), with .env variables added. */
+/** The project's functions, prepared to run locally (TypeScript bundled), with .env variables added. */
 async function loadFunctions(options: LoadOptions, watch: boolean, only?: string, debug?: string): Promise<LoadedFunctions> {
-  const path = options.functions === undefined ? templatePath(options.template) : resolve(options.functions);
-  const all = options.functions === undefined ? readTemplate(path, { region: options.region }) : readFunctionsFile(path);
-  const chosen = only === undefined ? all : [findFunction(all, only, path, '')];
+  const project = options.functions === undefined ? await loadProject(options) : readFunctionsFile(options.functions);
+  const chosen = only === undefined ? project.functions : [findFunction(project, only, '')];
   // Checked before anything is built, so a mistyped name fails at once.
-  if (debug !== undefined) findFunction(all, debug, path, `--debug ${debug}: `);
+  if (debug !== undefined) findFunction(project, debug, `--debug ${debug}: `);
   const extra = options['env-file'] === undefined ? {} : envFileVariables(resolve(options['env-file']));
-  for (const fn of chosen) for (const warning of fn.warnings) process.stderr.write(`warning: ${warning}\n`);
   const functions = chosen.filter((fn) => fn.problems.length === 0);
+  // A function that cannot run is explained by its problems, below; its warnings would be noise.
+  for (const fn of functions) for (const warning of fn.warnings) process.stderr.write(`warning: ${warning}\n`);
   const unavailable = chosen
     .filter((fn) => fn.problems.length > 0)
     .map((fn) => ({ name: fn.config.name, ...logicalIdOf(fn), problems: fn.problems }));
   if (functions.length === 0 && unavailable.length > 0) {
-    const which = only === undefined ? `None of the functions of ${path} can run` : `${only} cannot run`;
+    const which = only === undefined ? `None of the functions of ${project.description} can run` : `${only} cannot run`;
     throw new WorkbenchError(`${which} locally:\n${unavailable.flatMap((f) => f.problems).join('\n')}`);
   }
   for (const problem of unavailable.flatMap((f) => f.problems)) {
@@ -242,7 +305,13 @@ async function loadFunctions(options: LoadOptions, watch: boolean, only?: string
       );
     }
   }
-  return { functions, prepared, unavailable, buildDir: given === undefined ? buildDir : undefined };
+  return {
+    functions,
+    prepared,
+    unavailable,
+    buildDir: given === undefined ? buildDir : undefined,
+    description: project.description,
+  };
 }
 
 /**
@@ -367,7 +436,9 @@ async function startServing(values: ServeValues) {
   process.stderr.write(
     `Lambda Workbench emulator ${LAMBDA_WORKBENCH_VERSION}: serving ${functions.length} function(s) on ${server.url}\n` +
       functions
-        .map((f) => `  ${f.config.name}${f.functionName === undefined ? '' : ` (${f.logicalId})`}  ${f.config.runtime}\n`)
+        .map(
+          (f) => `  ${f.config.name}${f.config.logicalId === undefined ? '' : ` (${f.config.logicalId})`}  ${f.config.runtime}\n`,
+        )
         .join(''),
   );
   return { emulator, prepared, buildDir, server, output };
@@ -398,8 +469,12 @@ function stopRequest(withParent: boolean): { requested: Promise<void>; cancel():
   };
 }
 
-function logicalIdOf(fn: TemplateFunction | undefined): { logicalId?: string } {
-  return fn === undefined || fn.logicalId === fn.config.name ? {} : { logicalId: fn.logicalId };
+/** The other names a function answers to locally: its logical id, and its deployed name when that differs. */
+function logicalIdOf(fn: DiscoveredFunction | undefined): { logicalId?: string; deployedName?: string } {
+  return {
+    ...(fn?.config.logicalId === undefined ? {} : { logicalId: fn.config.logicalId }),
+    ...(fn?.config.deployedName === undefined ? {} : { deployedName: fn.config.deployedName }),
+  };
 }
 
 /** The --debug function with its port: the one given, else the usual port of its runtime's debugger. */
@@ -509,6 +584,60 @@ function wholeNumber(value: string, flag: string): number {
   return number;
 }
 
+// ---- project ----------------------------------------------------------------------------------
+
+async function project(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      template: { type: 'string' },
+      config: { type: 'string' },
+      stage: { type: 'string' },
+      region: { type: 'string', default: 'us-east-1' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const read = await loadProject(values);
+  const functions = read.functions.map((fn) => ({
+    name: fn.config.name,
+    ...(fn.source === 'code' ? {} : { declaredAs: declaredName(fn) }),
+    source: fn.source,
+    file: relative(process.cwd(), fn.sourceFile) || fn.sourceFile,
+    line: fn.sourceLine,
+    runtime: fn.config.runtime,
+    ...(fn.runtimeKnown ? {} : { runtimeAssumed: true }),
+    handler: fn.config.handler,
+    codeDir: relative(process.cwd(), fn.config.codeDir) || '.',
+    timeoutSeconds: fn.config.timeoutSeconds,
+    memoryMB: fn.config.memoryMB,
+    environment: Object.keys(fn.config.environment),
+    ...(fn.remoteName === undefined ? {} : { deployedName: fn.remoteName }),
+    triggers: fn.events,
+    ...(fn.handlerCode === undefined
+      ? {}
+      : { handlerCode: `${relative(process.cwd(), fn.handlerCode.file)}:${fn.handlerCode.line}` }),
+    warnings: fn.warnings,
+    problems: fn.problems,
+  }));
+  if (values.json) {
+    const problems = read.problems.map((p) => ({ file: relative(process.cwd(), p.file), line: p.line, message: p.message }));
+    // Variables' values are left out: they may be secrets.
+    process.stdout.write(`${JSON.stringify({ project: read.description, functions, problems }, null, 2)}\n`);
+    return;
+  }
+  process.stdout.write(`${read.description}: ${functions.length} function(s)\n`);
+  for (const fn of functions) {
+    process.stdout.write(
+      `\n${fn.name}${fn.declaredAs !== undefined && fn.declaredAs !== fn.name ? ` (${fn.declaredAs})` : ''}  ${fn.file}:${fn.line}\n` +
+        `  ${fn.runtime}${fn.runtimeAssumed === true ? ' (assumed)' : ''}  ${fn.handler}  in ${fn.codeDir}  ${fn.timeoutSeconds} s  ${fn.memoryMB} MB\n` +
+        (fn.deployedName === undefined ? '' : `  deployed as ${fn.deployedName}\n`) +
+        fn.triggers.map((trigger) => `  trigger: ${trigger}\n`).join('') +
+        fn.warnings.map((warning) => `  warning: ${warning}\n`).join('') +
+        fn.problems.map((problem) => `  problem: ${problem}\n`).join(''),
+    );
+  }
+}
+
 // ---- events ---------------------------------------------------------------------------------
 
 function events(args: string[]): void {
@@ -558,6 +687,8 @@ function events(args: string[]): void {
 
 const PACKAGE_OPTIONS = {
   template: { type: 'string' },
+  config: { type: 'string' },
+  stage: { type: 'string' },
   runtime: { type: 'string' },
   minify: { type: 'boolean', default: false },
   'no-sourcemap': { type: 'boolean', default: false },
@@ -566,30 +697,29 @@ const PACKAGE_OPTIONS = {
 
 const NODE_FILE = /\.(ts|mts|cts|tsx|js|mjs|cjs|jsx)$/;
 
-/** What `bundle` and `deploy` work on: a template's function, or a lone handler file. */
+/** What `bundle` and `deploy` work on: a project's function, or a lone handler file. */
 interface PackageTarget {
   readonly config: FunctionConfig;
-  /** The template's FunctionName: where deploy goes without --to. */
+  /** The deployed function's name the project gives (FunctionName, serverless naming): where deploy goes without --to. */
   readonly remoteName?: string;
-  /** SAM's esbuild EntryPoints, when they name the handler's source. */
+  /** The handler's source file (TypeScript or JavaScript), when discovery found it. */
   readonly entry?: string;
   /** A handler file whose runtime nobody named: deploy takes the deployed function's. */
   readonly runtimeAssumed: boolean;
 }
 
-/** `name` is a handler file when one exists at that path, else a function of the template. */
-function packageTarget(name: string, values: { template?: string | undefined; runtime?: string | undefined }): PackageTarget {
+/** `name` is a handler file when one exists at that path, else a function of the project. */
+async function packageTarget(name: string, values: ProjectFlags & { runtime?: string | undefined }): Promise<PackageTarget> {
   const file = resolve(name);
   if (existsSync(file) && statSync(file).isFile()) return handlerFileTarget(file, values.runtime);
   if (NODE_FILE.test(name) || name.endsWith('.py')) {
     throw new UsageError(`The handler file ${name} does not exist. Check the path, or name a function of the template instead.`);
   }
-  const path = templatePath(values.template);
-  const fn = findFunction(readTemplate(path), name, path, '');
+  const fn = findFunction(await loadProject(values), name, '');
   for (const warning of fn.warnings) process.stderr.write(`warning: ${warning}\n`);
-  if (fn.runtimeUnknown === true && values.runtime === undefined) {
+  if (!fn.runtimeKnown && values.runtime === undefined) {
     throw new UsageError(
-      `${path}:${fn.line}: ${fn.logicalId} names no runtime Lambda Workbench can build for. Add Runtime (such as nodejs22.x or python3.12) to the function or to Globals.Function, or pass --runtime.`,
+      `${fn.sourceFile}:${fn.sourceLine}: ${fn.config.name} names no runtime Lambda Workbench can build for. Add Runtime (such as nodejs22.x or python3.12) to the function or to Globals.Function, or pass --runtime.`,
     );
   }
   let config = fn.config;
@@ -598,11 +728,12 @@ function packageTarget(name: string, values: { template?: string | undefined; ru
       throw new UsageError(`--runtime "${values.runtime}" is not a runtime Lambda Workbench knows.`);
     config = { ...config, runtime: values.runtime };
   }
-  const entryPoint = fn.esbuild?.entryPoints[0];
+  const source = fn.handlerCode;
+  const entry = source !== undefined && source.language !== 'python' && existsSync(source.file) ? source.file : undefined;
   return {
     config,
-    ...(fn.functionName === undefined ? {} : { remoteName: fn.functionName }),
-    ...(entryPoint === undefined ? {} : { entry: resolve(config.codeDir, entryPoint) }),
+    ...(fn.remoteName === undefined ? {} : { remoteName: fn.remoteName }),
+    ...(entry === undefined ? {} : { entry }),
     runtimeAssumed: false,
   };
 }
@@ -663,7 +794,7 @@ async function bundle(args: string[]): Promise<void> {
       'bundle takes one function or handler file, e.g. "lambda-workbench bundle HelloFunction --out hello.zip" or "lambda-workbench bundle src/handler.ts".',
     );
   }
-  const target = packageTarget(name, values);
+  const target = await packageTarget(name, values);
   const out = resolve(values.out);
   if (out.endsWith('.zip')) {
     const pkg = await buildDeploymentPackage(target.config, packageOptions(target, values));
@@ -727,7 +858,7 @@ async function deploy(args: string[]): Promise<void> {
       'deploy takes one function or handler file, e.g. "lambda-workbench deploy HelloFunction --to hello-prod".',
     );
   }
-  const target = packageTarget(name, values);
+  const target = await packageTarget(name, values);
   const remote = values.to ?? target.remoteName;
   if (remote === undefined) {
     throw new UsageError(

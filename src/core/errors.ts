@@ -8,6 +8,24 @@ export class WorkbenchError extends Error {
   override name = 'WorkbenchError';
 }
 
+/**
+ * A WorkbenchError about a place in a file (a template's line): its message starts with
+ * `file:line:`, and `file`, `line` and `reason` let a diagnostic put the reason at the place.
+ */
+export class LocatedError extends WorkbenchError {
+  override name = 'LocatedError';
+
+  constructor(
+    readonly file: string,
+    /** 1-based. */
+    readonly line: number,
+    /** What is wrong there and what to do, without the place. */
+    readonly reason: string,
+  ) {
+    super(`${file}:${line}: ${reason}`);
+  }
+}
+
 /** The message of an error and of every error in its `cause` chain, for logs. */
 export function describeErrorChain(error: unknown): string {
   const lines: string[] = [];

@@ -7,6 +7,11 @@ export interface FunctionConfig {
   readonly name: string;
   /** The template's logical id, when it differs from the name; local callers may use either. */
   readonly logicalId?: string;
+  /**
+   * The deployed function's name when it differs from the name (serverless.yml's
+   * `<service>-<stage>-<key>`): code that invokes the function by that name reaches it locally too.
+   */
+  readonly deployedName?: string;
   readonly runtime: Runtime;
   /** Lambda's handler string: `file.export` (Node), `module.function` (Python); informational for custom runtimes. */
   readonly handler: string;

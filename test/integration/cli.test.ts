@@ -150,10 +150,14 @@ describe('lambda-workbench serve, refusing bad input', () => {
     }
   });
 
-  test('a missing template is named', () => {
+  test('a folder with no function says what was looked for', () => {
     const result = runCli(['serve']);
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /No template\.yaml or template\.yml here\. Pass the SAM template with --template <file>\./);
+    assert.equal(
+      result.stderr,
+      `lambda-workbench: No Lambda function was found in the folder ${scratch}: no template.yaml, serverless.yml or exported handler. ` +
+        "Pass a template with --template, a serverless.yml with --config, or run in the project's folder.\n",
+    );
   });
 
   test('a template that is not YAML is refused with the reason', () => {
@@ -163,7 +167,7 @@ describe('lambda-workbench serve, refusing bad input', () => {
     assert.equal(result.code, 1);
     assert.match(
       result.stderr,
-      /^lambda-workbench: \S*broken\.yaml:3:1: the template is not valid YAML: [^\n]*[^:]\. Fix it and try again\.\n$/,
+      /^lambda-workbench: \S*broken\.yaml:3:1: broken\.yaml is not valid YAML: [^\n]*[^:]\. Fix it, and its functions will be listed again\.\n$/,
     );
   });
 });
@@ -194,7 +198,10 @@ describe('lambda-workbench invoke', () => {
   test("an unknown function lists the template's functions", () => {
     const result = runCli(['invoke', 'Nope', '--template', template]);
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /has no function "Nope"\. Its functions: NodeFunction, TsFunction, PyFunction\./);
+    assert.match(
+      result.stderr,
+      /has no function "Nope"\. Its functions: named-node-function \(NodeFunction\), TsFunction, PyFunction\./,
+    );
   });
 
   test('an event that is not JSON is refused before anything runs', () => {
@@ -294,7 +301,7 @@ describe('lambda-workbench says what is wrong, where, and what to do', () => {
       assert.equal(result.code, 1);
       assert.match(
         result.stderr,
-        /^lambda-workbench: \S+:3: the condition A depends on itself \(A -> (B -> )?A\), which CloudFormation refuses\. Break the cycle in Conditions\.\n$/,
+        /^lambda-workbench: \S+:3:1: the condition A depends on itself \(A -> (B -> )?A\), which CloudFormation refuses\. Break the cycle in Conditions\.\n$/,
       );
     }
   });
@@ -351,6 +358,107 @@ describe('lambda-workbench says what is wrong, where, and what to do', () => {
       result.stderr,
       new RegExp(`^lambda-workbench: ${event.replaceAll('.', '\\.')}:3:8: the event is not valid JSON: `),
     );
+  });
+});
+
+const projects = join(root, 'test/fixtures/projects');
+
+/** The CLI run in a project's folder, as a user runs it there. */
+function runIn(folder: string, args: string[], input?: string) {
+  const result = spawnSync(process.execPath, [cli, ...args], { cwd: folder, input, encoding: 'utf8', timeout: 60_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('lambda-workbench reads any project: a template, its nested applications, a serverless.yml, code alone', () => {
+  test('project --json: what a serverless.yml (v3, serverless-esbuild) holds, as the editor sees it', () => {
+    const result = runIn(join(projects, 'serverless-esbuild'), ['project', '--json', '--stage', 'prod']);
+    assert.equal(result.code, 0, result.stderr);
+    const common = {
+      source: 'serverless',
+      file: 'serverless.yml',
+      runtime: 'nodejs20.x',
+      codeDir: '.',
+      memoryMB: 256,
+      environment: ['GREETING', 'STAGE'],
+      warnings: [],
+      problems: [],
+    };
+    assert.deepEqual(JSON.parse(result.stdout), {
+      project: 'serverless.yml',
+      functions: [
+        {
+          ...common,
+          name: 'hello',
+          declaredAs: 'hello',
+          line: 26,
+          handler: 'src/hello.handler',
+          timeoutSeconds: 10,
+          deployedName: 'greetings-prod-hello',
+          triggers: ['httpApi GET /hello/{name}'],
+          handlerCode: 'src/hello.ts:7',
+        },
+        {
+          ...common,
+          name: 'goodbye',
+          declaredAs: 'goodbye',
+          line: 33,
+          handler: 'src/goodbye.handler',
+          timeoutSeconds: 6,
+          deployedName: 'greetings-prod-goodbye',
+          triggers: ['http POST /goodbye'],
+          handlerCode: 'src/goodbye.ts:1',
+        },
+      ],
+      problems: [],
+    });
+  });
+
+  test('serve in a serverless.yml folder: its TypeScript handler is bundled and answers, with the stage given', async () => {
+    const folder = join(projects, 'serverless-esbuild');
+    const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--stage', 'prod'], {
+      cwd: folder,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    try {
+      let url: string | undefined;
+      for (let i = 0; i < 400 && url === undefined && child.exitCode === null; i++) {
+        url = /serving 2 function\(s\) on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr)?.[1];
+        if (url === undefined) await sleep(50);
+      }
+      assert.ok(url !== undefined, stderr);
+      const result = await invokeHttp(url, 'hello', { pathParameters: { name: 'ada' } });
+      assert.deepEqual(result.body, { statusCode: 200, body: 'HELLO, ADA (PROD)!' });
+      // By its deployed name too, as an SDK pointed at the emulator would call it.
+      assert.equal((await invokeHttp(url, 'greetings-prod-goodbye', {})).body['body'], 'bye');
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+
+  test("invoke in a parent template's folder reaches the function of the application it nests", () => {
+    const result = runIn(join(projects, 'nested-app'), ['invoke', 'OrdersFunction']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(JSON.parse(result.stdout), { orders: [], function: 'OrdersFunction', event: {} });
+  });
+
+  test('invoke in a folder of code alone finds the handler by the name of its file', () => {
+    const result = runIn(join(projects, 'code-only'), ['invoke', 'hello', '--event', '-'], '{"name":"grace"}');
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(JSON.parse(result.stdout), { from: 'code', greeting: 'hello grace' });
+  });
+
+  test('bundle of a serverless.yml function packages its TypeScript source, not a handler file that is not there', () => {
+    const out = join(scratch, 'greetings-hello.zip');
+    const result = runIn(join(projects, 'serverless-esbuild'), ['bundle', 'hello', '--out', out]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(
+      readZip(readFileSync(out)).map((entry) => entry.path),
+      ['src/hello.js', 'src/hello.js.map'],
+    );
+    assert.match(result.stderr, /Largest parts of the bundle:\n +\d+ +src\/hello\.ts\n +\d+ +src\/lib\/shout\.ts\n/);
   });
 });
 

@@ -3,7 +3,7 @@
 // (parameters' defaults, pseudo parameters, Sub, Join, Select, If) resolved.
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { WorkbenchError } from '../errors';
+import { LocatedError, WorkbenchError } from '../errors';
 import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS, propertyProblems, type FunctionConfig } from '../function-config';
 import { isRuntime } from '../runtimes';
 import { parseLocatedYaml, type LocatedYaml } from './cfn-yaml';
@@ -82,7 +82,10 @@ export function templateFunctions(
   const resources = asObject(template['Resources']) ?? {};
   const globals = asObject(asObject(template['Globals'])?.['Function']) ?? {};
   const lineOf = (keys: readonly string[]) => located?.lineOf(keys);
-  const resolver = new Resolver(template, resources, options, (name) => `${path}:${lineOf(['Conditions', name]) ?? 1}`);
+  const resolver = new Resolver(template, resources, options, (name) => ({
+    file: path,
+    line: lineOf(['Conditions', name]) ?? 1,
+  }));
   const functions: TemplateFunction[] = [];
   for (const [logicalId, resource] of Object.entries(resources)) {
     const body = asObject(resource);
@@ -253,8 +256,8 @@ class Resolver {
     template: JsonObject,
     private readonly resources: JsonObject,
     private readonly options: TemplateOptions,
-    /** `file:line` of a condition's definition, for errors. */
-    private readonly conditionAt: (name: string) => string,
+    /** Where a condition is defined, for errors. */
+    private readonly conditionAt: (name: string) => { file: string; line: number },
   ) {
     for (const [name, definition] of Object.entries(asObject(template['Parameters']) ?? {})) {
       const fallback = asObject(definition)?.['Default'];
@@ -363,8 +366,11 @@ class Resolver {
     const cycle = this.evaluating.indexOf(name);
     if (cycle >= 0) {
       const chain = [...this.evaluating.slice(cycle), name].join(' -> ');
-      throw new WorkbenchError(
-        `${this.conditionAt(name)}: the condition ${name} depends on itself (${chain}), which CloudFormation refuses. Break the cycle in Conditions.`,
+      const { file, line } = this.conditionAt(name);
+      throw new LocatedError(
+        file,
+        line,
+        `the condition ${name} depends on itself (${chain}), which CloudFormation refuses. Break the cycle in Conditions.`,
       );
     }
     this.evaluating.push(name);

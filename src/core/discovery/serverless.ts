@@ -3,7 +3,7 @@
 // the framework gives the deployed functions.
 import { dirname } from 'node:path';
 import { WorkbenchError } from '../errors';
-import type { FunctionConfig } from '../function-config';
+import { propertyProblems, type FunctionConfig } from '../function-config';
 import { isRuntime } from '../runtimes';
 import { parseLocatedYaml, type LocatedYaml } from './cfn-yaml';
 import { ServerlessVariables } from './serverless-variables';
@@ -26,6 +26,8 @@ export interface ServerlessFunction {
   /** 1-based line of the function's key. */
   readonly line: number;
   readonly warnings: readonly string[];
+  /** What Lambda would refuse, each a sentence that starts with the file and line (see propertyProblems). */
+  readonly problems: readonly string[];
 }
 
 export interface ServerlessOptions {
@@ -88,6 +90,29 @@ export function serverlessFunctions(yaml: LocatedYaml, path: string, options: Se
       warnings,
     );
     const remoteName = deployedName(fn['name'], key, document['service'], stage, variables, warnings);
+    const line = yaml.lineOf(['functions', key]) ?? yaml.lineOf(['functions']) ?? 1;
+    // The framework's own names for the properties, on the function or else the provider.
+    const properties = {
+      FunctionName: 'name',
+      Runtime: 'runtime',
+      Handler: 'handler',
+      Timeout: 'timeout',
+      MemorySize: 'memorySize',
+      Environment: 'environment',
+    } as const;
+    const problems = propertyProblems({
+      // Without a runtime the framework deploys its default one: a warning above, not Lambda's refusal.
+      runtime: runtime ?? 'nodejs20.x',
+      handler,
+      timeout: timeout ?? SERVERLESS_DEFAULT_TIMEOUT_SECONDS,
+      memory: memory ?? SERVERLESS_DEFAULT_MEMORY_MB,
+      environment,
+      ...(remoteName === undefined ? {} : { functionName: remoteName }),
+    }).map((problem) => {
+      const property = properties[problem.property];
+      const at = yaml.lineOf(['functions', key, property]) ?? yaml.lineOf(['provider', property]) ?? line;
+      return `${path}:${at}: ${key}: ${problem.message}`;
+    });
     const events = (Array.isArray(fn['events']) ? fn['events'] : [])
       .map((event) => serverlessEventLabel(event))
       .filter((label): label is string => label !== undefined);
@@ -105,8 +130,9 @@ export function serverlessFunctions(yaml: LocatedYaml, path: string, options: Se
       ...(runtimeKnown ? {} : { runtimeUnknown: true as const }),
       ...(remoteName !== undefined ? { remoteName } : {}),
       events,
-      line: yaml.lineOf(['functions', key]) ?? yaml.lineOf(['functions']) ?? 1,
+      line,
       warnings: [...new Set(warnings)],
+      problems,
     });
   }
   return functions;

@@ -58,6 +58,11 @@ export interface DiscoveredFunction {
   readonly events: readonly string[];
   /** Values that could not be resolved locally, as sentences. */
   readonly warnings: readonly string[];
+  /**
+   * What Lambda would refuse in its configuration (no Runtime, a Timeout of "abc"...), each a
+   * sentence that starts with the file and line; the function cannot run until they are fixed.
+   */
+  readonly problems: readonly string[];
 }
 
 /** A file discovery could not read, located for a diagnostic. */

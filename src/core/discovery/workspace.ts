@@ -13,8 +13,9 @@
 //   else python3.12 (not known, so the editor asks); Lambda's timeout and memory defaults.
 // A name used twice in one result: the later function (in result order) gets `-<folder>`, the folder
 // that holds its template, serverless.yml or handler file, then `-2`, `-3`... if still taken.
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, extname, relative, resolve, sep } from 'node:path';
+import { LocatedError } from '../errors';
 import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS, type FunctionConfig } from '../function-config';
 import { isNodeRuntime, isRuntime, type NodeRuntime, type PythonRuntime, type Runtime } from '../runtimes';
 import { parseLocatedYaml, type LocatedYaml } from './cfn-yaml';
@@ -52,6 +53,11 @@ export interface DiscoverOptions {
    * extension's storage folder), so a new process parses only the files that changed.
    */
   readonly cacheFile?: string;
+  /**
+   * The project files to read, instead of walking the folder: a template (with the templates it
+   * nests) or a serverless.yml. Handlers in code that nothing describes are then not looked for.
+   */
+  readonly files?: { readonly templates?: readonly string[]; readonly serverless?: readonly string[] };
 }
 
 /** Larger "source" files are generated (bundles, vendored code); reading them would cost more than they could hold. */
@@ -89,9 +95,10 @@ export async function discoverWorkspace(
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** A function while it is being put together. */
-type Draft = Mutable<Omit<DiscoveredFunction, 'config' | 'warnings'>> & {
+type Draft = Mutable<Omit<DiscoveredFunction, 'config' | 'warnings' | 'problems'>> & {
   config: Mutable<FunctionConfig>;
   warnings: string[];
+  problems: string[];
 };
 
 class WorkspaceScan {
@@ -112,7 +119,17 @@ class WorkspaceScan {
   ) {}
 
   async run(): Promise<DiscoveredFunction[]> {
-    const files = listWorkspaceFiles(this.root);
+    const given = this.options.files;
+    const files =
+      given === undefined
+        ? listWorkspaceFiles(this.root)
+        : {
+            templates: [...(given.templates ?? [])],
+            maybeTemplates: [],
+            serverless: [...(given.serverless ?? [])],
+            code: [],
+            packageFolders: packageFoldersAbove([...(given.templates ?? []), ...(given.serverless ?? [])], this.root),
+          };
     this.packageFolders = files.packageFolders;
     // The code files are read first and sent to the parser, which works on them while this thread
     // reads the templates and serverless.yml files.
@@ -174,7 +191,8 @@ class WorkspaceScan {
     const toParse: (SourceText & { stamp: FileStamp })[] = [];
     for (const file of files) {
       if (this.handlersByFile.has(file)) continue;
-      const stats = statSync(file, { throwIfNoEntry: false });
+      // A path the system refuses (a handler string of thousands of characters: ENAMETOOLONG) names no file.
+      const stats = statOrUndefined(file);
       if (stats?.isFile() !== true) {
         this.handlersByFile.set(file, undefined);
         continue;
@@ -266,12 +284,17 @@ class WorkspaceScan {
             ...(fn.functionName !== undefined ? { remoteName: fn.functionName } : {}),
             events: fn.events ?? [],
             warnings: [...fn.warnings],
+            problems: [...fn.problems],
           };
           drafts.push(draft);
           if (fn.esbuild !== undefined) this.entryPoints.set(draft, fn.esbuild.entryPoints);
         }
       } catch (error) {
-        this.problems.push({ file, line: 1, column: 0, message: (error as Error).message });
+        this.problems.push(
+          error instanceof LocatedError
+            ? { file: error.file, line: error.line, column: 0, message: error.reason }
+            : { file, line: 1, column: 0, message: (error as Error).message },
+        );
         continue;
       }
       for (const nested of nestedTemplatePaths(yaml.value, file)) {
@@ -296,6 +319,7 @@ class WorkspaceScan {
         ...(fn.remoteName !== undefined ? { remoteName: fn.remoteName } : {}),
         events: fn.events,
         warnings: [...fn.warnings],
+        problems: [...fn.problems],
       }));
     } catch (error) {
       this.problems.push({ file, line: 1, column: 0, message: (error as Error).message });
@@ -325,6 +349,7 @@ class WorkspaceScan {
   /** Finds the handler a template or serverless.yml names, and marks it as described. */
   private link(fn: Draft, linked: Set<string>): void {
     const targets = this.handlerTargetsOf(fn);
+    const warn = (warning: string) => fn.warnings.push(warning);
     for (const target of targets) {
       for (const file of target.candidates) {
         const handlers = this.handlersByFile.get(file);
@@ -336,18 +361,19 @@ class WorkspaceScan {
           fn.handlerCode = match;
         } else {
           fn.handlerCode = { file, exportName: target.exportName, line: 1, column: 0, language };
-          fn.warnings.push(
+          warn(
             `${this.relative(file)} has no handler named ${target.exportName} that Lambda could call; ` +
-              `export it as a function, or correct the handler "${fn.config.handler}".`,
+              `export it as a function, or correct the handler "${clipped(fn.config.handler)}".`,
           );
         }
         if (!fn.runtimeKnown) fn.config.runtime = this.assumedRuntime(language === 'python');
         return;
       }
     }
-    if (targets.length > 0) {
-      fn.warnings.push(
-        `No file for the handler "${fn.config.handler}" was found in ${this.relative(fn.config.codeDir) || '.'}; ` +
+    // A code folder that does not exist is a problem of its own (see sam.ts), said once.
+    if (targets.length > 0 && statOrUndefined(fn.config.codeDir)?.isDirectory() === true) {
+      warn(
+        `No file for the handler "${clipped(fn.config.handler)}" was found in ${this.relative(fn.config.codeDir) || '.'}; ` +
           'check the handler and the code folder (CodeUri).',
       );
     }
@@ -382,6 +408,7 @@ class WorkspaceScan {
       handlerCode: handler,
       events: [],
       warnings: [],
+      problems: [],
     };
   }
 
@@ -439,8 +466,35 @@ class WorkspaceScan {
         const logicalId = fn.id.slice(fn.id.lastIndexOf('#') + 1);
         if (logicalId !== name) fn.config.logicalId = logicalId;
       }
+      // Code calling the function by its deployed name reaches it in the emulator too.
+      if (fn.remoteName !== undefined && fn.remoteName !== name) fn.config.deployedName = fn.remoteName;
     }
   }
+}
+
+/** A handler string as a warning quotes it: one of thousands of characters is refused elsewhere, and shortened here. */
+function clipped(handler: string): string {
+  return handler.length > 80 ? `${handler.slice(0, 60)}...${handler.slice(-12)}` : handler;
+}
+
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
+}
+
+/** Folders holding a package.json, from each file's folder up to the root: where a code function's dependencies are. */
+function packageFoldersAbove(files: readonly string[], root: string): Set<string> {
+  const folders = new Set<string>();
+  for (const file of files) {
+    for (let folder = dirname(file); folder.length >= root.length; folder = dirname(folder)) {
+      if (statSync(`${folder}${sep}package.json`, { throwIfNoEntry: false })?.isFile() === true) folders.add(folder);
+      if (dirname(folder) === folder) break;
+    }
+  }
+  return folders;
 }
 
 /** Lambda function names hold letters, digits, hyphens and underscores. */

@@ -97,6 +97,7 @@ export interface EmulatorOptions {
 export interface UnavailableFunction {
   readonly name: string;
   readonly logicalId?: string;
+  readonly deployedName?: string;
   /** Sentences that name the file and line and what to change. */
   readonly problems: readonly string[];
 }
@@ -157,9 +158,12 @@ export class Emulator {
     return this.pool(name)?.config;
   }
 
-  /** A function by its name or, as sam local does, by its template logical id. */
+  /** A function by its name, by its template logical id (as sam local does), or by its deployed name. */
   private pool(name: string): FunctionPool | undefined {
-    return this.pools.get(name) ?? [...this.pools.values()].find((pool) => pool.config.logicalId === name);
+    return (
+      this.pools.get(name) ??
+      [...this.pools.values()].find((pool) => pool.config.logicalId === name || pool.config.deployedName === name)
+    );
   }
 
   /** Replaces the set of functions; kept functions recycle their environments, removed ones stop. */
@@ -211,7 +215,7 @@ export class Emulator {
     }
     const qualifier = request.qualifier ?? reference.qualifier;
     const pool = this.pool(reference.name);
-    const unavailable = this.options.unavailable?.find((f) => f.name === reference.name || f.logicalId === reference.name);
+    const unavailable = this.options.unavailable?.find((f) => [f.name, f.logicalId, f.deployedName].includes(reference.name));
     if (pool === undefined && unavailable !== undefined) {
       throw serviceErrors.invalidParameter(`${unavailable.name} cannot run locally. ${unavailable.problems.join(' ')}`);
     }

@@ -1,0 +1,110 @@
+// A project as the command line reads it, with the same discovery the editor runs: the template or
+// serverless.yml it is given, or the one in the folder it is run in, or else every template,
+// serverless.yml and handler of that folder; with the folder's saved settings
+// (`.lambda/functions.json`) applied, so the CLI and the editor agree on every function.
+import { existsSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { WorkbenchError } from '../errors';
+import { readFunctionSettings } from '../discovery/function-settings';
+import type { DiscoveredFunction, DiscoveryProblem, NodeHandlerParser } from '../discovery/types';
+import { discoverWorkspace } from '../discovery/workspace';
+import type { NodeRuntime } from '../runtimes';
+
+export interface ProjectOptions {
+  /** The folder the command runs in. */
+  readonly folder: string;
+  /** A SAM or CloudFormation template (`--template`). */
+  readonly template?: string;
+  /** A serverless.yml (`--config`). */
+  readonly serverless?: string;
+  readonly region?: string;
+  /** serverless.yml's stage (`--stage`). */
+  readonly stage?: string;
+  /** The runtime of Node.js handlers nothing describes. */
+  readonly defaultNodeRuntime?: NodeRuntime;
+}
+
+export interface Project {
+  /** The folder the project's ids and saved settings are relative to. */
+  readonly root: string;
+  /** What was read, for people: `template.yaml`, `serverless.yml`, or `the folder <path>`. */
+  readonly description: string;
+  readonly functions: readonly DiscoveredFunction[];
+  /** Files that could not be read or used, located; they never hide the other functions. */
+  readonly problems: readonly DiscoveryProblem[];
+}
+
+const TEMPLATE_NAMES = ['template.yaml', 'template.yml'];
+const SERVERLESS_NAMES = ['serverless.yml', 'serverless.yaml'];
+
+/** Which project files `options` names or the folder holds: a template, a serverless.yml, or neither (the whole folder). */
+export function projectFiles(options: ProjectOptions): { template?: string; serverless?: string } {
+  if (options.template !== undefined) return { template: existingFile(resolve(options.folder, options.template), '--template') };
+  if (options.serverless !== undefined) {
+    return { serverless: existingFile(resolve(options.folder, options.serverless), '--config') };
+  }
+  const template = TEMPLATE_NAMES.map((name) => resolve(options.folder, name)).find(isFile);
+  if (template !== undefined) return { template };
+  const serverless = SERVERLESS_NAMES.map((name) => resolve(options.folder, name)).find(isFile);
+  return serverless === undefined ? {} : { serverless };
+}
+
+/** Reads the project; `parser` finds handlers in TypeScript and JavaScript (see NodeHandlerParser). */
+export async function readProject(options: ProjectOptions, parser: NodeHandlerParser): Promise<Project> {
+  const files = projectFiles(options);
+  const file = files.template ?? files.serverless;
+  const root = file === undefined ? resolve(options.folder) : dirname(file);
+  const settings = readFunctionSettings(root);
+  const found = await discoverWorkspace(
+    root,
+    {
+      defaultNodeRuntime: options.defaultNodeRuntime ?? 'nodejs22.x',
+      overrides: settings.functions,
+      template: { ...(options.region === undefined ? {} : { region: options.region }) },
+      serverless: {
+        ...(options.region === undefined ? {} : { region: options.region }),
+        ...(options.stage === undefined ? {} : { stage: options.stage }),
+      },
+      ...(file === undefined
+        ? {}
+        : { files: files.template !== undefined ? { templates: [files.template] } : { serverless: [file] } }),
+    },
+    parser,
+  );
+  return {
+    root,
+    description: file === undefined ? `the folder ${root}` : shownPath(options.folder, file),
+    functions: found.functions,
+    problems: [...(settings.problem === undefined ? [] : [settings.problem]), ...found.problems],
+  };
+}
+
+/** The logical id of a template function, or the key of a serverless.yml one: the name its file gives it. */
+export function declaredName(fn: DiscoveredFunction): string {
+  return fn.id.slice(fn.id.lastIndexOf('#') + 1);
+}
+
+/** The function a name means: its name, its logical id or key, or its deployed name. */
+export function findProjectFunction(project: Project, name: string): DiscoveredFunction | undefined {
+  return (
+    project.functions.find((fn) => fn.config.name === name) ??
+    project.functions.find((fn) => fn.source !== 'code' && declaredName(fn) === name) ??
+    project.functions.find((fn) => fn.remoteName === name)
+  );
+}
+
+/** A path as people read it: relative to the folder when under it, else absolute. */
+function shownPath(folder: string, path: string): string {
+  const under = relative(folder, path);
+  return under === '' || under.startsWith('..') || isAbsolute(under) ? path : under;
+}
+
+function isFile(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isFile() === true;
+}
+
+function existingFile(path: string, flag: string): string {
+  if (!existsSync(path)) throw new WorkbenchError(`${flag} ${path} does not exist. Check the path and try again.`);
+  if (!isFile(path)) throw new WorkbenchError(`${flag} ${path} is not a file. Name the file itself.`);
+  return path;
+}
