@@ -39,10 +39,12 @@ declare const LAMBDA_WORKBENCH_VERSION: string;
 const USAGE = `Usage: lambda-workbench <command> [options]
 
 Every command that works on a project reads the one in the current folder: its template.yaml
-(with the templates it nests), else its serverless.yml, else every template, serverless.yml and
-exported handler below it, with the folder's .lambda/functions.json settings. Or name one:
+(with the templates it nests), else its serverless.yml, else a CDK app's cloud assembly (cdk.out,
+when cdk.json is there), else every template, serverless.yml and exported handler below it, with
+the folder's .lambda/functions.json settings. Or name one:
       --template <file>     A SAM or CloudFormation template
       --config <file>       A serverless.yml
+      --cdk-out <dir>       An AWS CDK cloud assembly, as "cdk synth" writes it
       --stage <stage>       serverless.yml's stage (default: its provider.stage, else dev)
 
 Commands:
@@ -130,6 +132,7 @@ async function main(argv: string[]): Promise<void> {
 const TEMPLATE_OPTIONS = {
   template: { type: 'string' },
   config: { type: 'string' },
+  'cdk-out': { type: 'string' },
   stage: { type: 'string' },
   functions: { type: 'string' },
   'env-file': { type: 'string' },
@@ -145,6 +148,7 @@ async function profileCredentials(profile: string | undefined): Promise<{ creden
 interface ProjectFlags {
   template?: string | undefined;
   config?: string | undefined;
+  'cdk-out'?: string | undefined;
   stage?: string | undefined;
   region?: string | undefined;
 }
@@ -163,6 +167,7 @@ async function loadProject(flags: ProjectFlags): Promise<Project> {
         folder: process.cwd(),
         ...(flags.template === undefined ? {} : { template: flags.template }),
         ...(flags.config === undefined ? {} : { serverless: flags.config }),
+        ...(flags['cdk-out'] === undefined ? {} : { cdkOut: flags['cdk-out'] }),
         ...(flags.stage === undefined ? {} : { stage: flags.stage }),
         ...(flags.region === undefined ? {} : { region: flags.region }),
       },
@@ -592,6 +597,7 @@ async function project(args: string[]): Promise<void> {
     options: {
       template: { type: 'string' },
       config: { type: 'string' },
+      'cdk-out': { type: 'string' },
       stage: { type: 'string' },
       region: { type: 'string', default: 'us-east-1' },
       json: { type: 'boolean', default: false },
@@ -688,6 +694,7 @@ function events(args: string[]): void {
 const PACKAGE_OPTIONS = {
   template: { type: 'string' },
   config: { type: 'string' },
+  'cdk-out': { type: 'string' },
   stage: { type: 'string' },
   runtime: { type: 'string' },
   minify: { type: 'boolean', default: false },

@@ -5,7 +5,9 @@
 //   - code-server (a real VS Code);
 //   - a Python venv with the official Python runtime client, the AWS CLI and moto;
 //   - the official Node.js runtime client (npm aws-lambda-ric);
-//   - the official Java runtime client and its dependencies (Maven), when Maven is on the machine.
+//   - the official Java runtime client and its dependencies (Maven), when Maven is on the machine;
+//   - the AWS CDK's library (aws-cdk-lib, constructs, and the esbuild its NodejsFunction bundles
+//     with), to synthesize the CDK fixture app as `cdk synth` does.
 // Go, for the Go runtime client's conformance test, comes with the machine (or Debian's golang-go).
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,6 +22,8 @@ const cache = join(projectRoot, '.cache');
 export const venvPython = join(cache, 'venv/bin/python');
 export const nodeRicHome = join(cache, 'ric-node/node_modules/aws-lambda-ric');
 export const javaRicLib = join(cache, 'java-ric');
+export const cdkHome = join(cache, 'cdk');
+const CDK_PACKAGES = ['aws-cdk-lib@2.278.0', 'constructs@10.8.1', 'esbuild@0.28.2'];
 // code-server's ripgrep dependency downloads this archive in its postinstall; the machine has no
 // internet, so the cache it looks in first is seeded with Debian's ripgrep.
 const RIPGREP_CACHE = join(tmpdir(), 'vscode-ripgrep-cache-1.15.11');
@@ -139,6 +143,17 @@ function ensureJavaRuntimeClient() {
   writeFileSync(stamp, wanted);
 }
 
+function ensureCdk() {
+  const stamp = join(cdkHome, '.packages');
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === CDK_PACKAGES.join('\n')) return;
+  installInto(cdkHome, (partial) =>
+    run('npm', ['install', '--prefix', partial, '--no-audit', '--no-fund', '--no-save', ...CDK_PACKAGES], {
+      env: { ...process.env, npm_config_yes: 'true' },
+    }),
+  );
+  writeFileSync(stamp, CDK_PACKAGES.join('\n'));
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const started = Date.now();
   ensureDebianPackages();
@@ -146,5 +161,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   ensurePythonTools();
   ensureNodeRuntimeClient();
   ensureJavaRuntimeClient();
+  ensureCdk();
   console.log(`setup: test tools ready (${((Date.now() - started) / 1000).toFixed(1)} s).`);
 }

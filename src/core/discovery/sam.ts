@@ -1,8 +1,13 @@
 // SAM and CloudFormation templates: their functions as FunctionConfigs, with Globals applied,
 // paths resolved against the template, and the intrinsic functions that can be resolved locally
 // (parameters' defaults, pseudo parameters, Sub, Join, Select, If) resolved.
+import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { tmpdir, userInfo } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { assemblyAssets, objectKeyOf } from './cloud-assembly';
+import { writeWholeSync } from '../files';
+import { privateDir } from '../private-dir';
 import { LocatedError, WorkbenchError } from '../errors';
 import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS, propertyProblems, type FunctionConfig } from '../function-config';
 import { isRuntime } from '../runtimes';
@@ -29,6 +34,8 @@ export interface TemplateFunction {
   readonly warnings: readonly string[];
   /** The resource's line in the template (1-based; 1 when unknown). */
   readonly line: number;
+  /** Set when its code folder is build output (a CDK asset): it runs as it is, and is not parsed for handlers. */
+  readonly built?: true;
   /**
    * What Lambda would refuse in its configuration (no Runtime, a Timeout of "abc"...), each as a
    * sentence that starts with the file and line and ends with what to write instead.
@@ -120,7 +127,14 @@ export function nestedTemplatePaths(parsed: unknown, path: string): { logicalId:
         : body?.['Type'] === 'AWS::CloudFormation::Stack'
           ? properties?.['TemplateURL']
           : undefined;
-    if (typeof location === 'string' && !/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {
+    // A CDK nested stack's template is an asset of the cloud assembly; its URL points at S3.
+    const asset =
+      body?.['Type'] === 'AWS::CloudFormation::Stack' && typeof location !== 'string'
+        ? assetOf(path, asObject(body['Metadata']), 'TemplateURL', location)
+        : undefined;
+    if (asset !== undefined) {
+      nested.push({ logicalId, path: asset });
+    } else if (typeof location === 'string' && !/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {
       nested.push({ logicalId, path: resolve(dirname(path), location) });
     }
   }
@@ -163,7 +177,22 @@ function readFunction(
       environment[key] = String(raw);
     }
   }
-  const codeDir = resolve(dirname(templatePath), typeof codeUri === 'string' ? codeUri : '.');
+  // Where the code is: CodeUri or Code as a path; a CDK asset of the cloud assembly (its bundled
+  // code, as `sam local` finds it); or code written inline, as Lambda writes it to index.js or index.py.
+  const code = type === 'AWS::Lambda::Function' ? asObject(properties['Code']) : undefined;
+  const s3Key = code?.['S3Key'];
+  const asset =
+    typeof codeUri === 'string'
+      ? undefined
+      : assetOf(templatePath, metadata, type === 'AWS::Serverless::Function' ? 'CodeUri' : 'Code', s3Key);
+  const zipFile = code?.['ZipFile'];
+  const inlineCode = zipFile === undefined ? undefined : resolver.resolve(zipFile, `${logicalId}.Code.ZipFile`, warnings);
+  const codeDir =
+    asset !== undefined
+      ? asset
+      : typeof inlineCode === 'string' && typeof runtime === 'string'
+        ? inlineCodeFolder(inlineCode, runtime)
+        : resolve(dirname(templatePath), typeof codeUri === 'string' ? codeUri : '.');
   const timeout = value('Timeout');
   const memory = value('MemorySize');
   const problems = propertyProblems({
@@ -175,7 +204,17 @@ function readFunction(
     environment,
   }).map((problem) => `${where(problem.property)}: ${logicalId}: ${problem.message}`);
   const codeProperty = type === 'AWS::Serverless::Function' ? 'CodeUri' : 'Code';
-  if (typeof codeUri === 'string' && !isFolder(codeDir)) {
+  if (asset !== undefined && !isFolder(codeDir)) {
+    problems.push(
+      `${where(codeProperty)}: ${logicalId}: its code, the asset ${relative(dirname(templatePath), asset)} of the cloud assembly, is not there. ` +
+        'Run "cdk synth" again to write the cloud assembly.',
+    );
+  } else if (asset === undefined && code !== undefined && (s3Key !== undefined || code['S3Bucket'] !== undefined)) {
+    problems.push(
+      `${where(codeProperty)}: ${logicalId}: its code is an object in S3${typeof s3Key === 'string' ? ` (${s3Key})` : ''}, which a local run cannot fetch. ` +
+        'Point Code (or CodeUri) at the local folder it is built from.',
+    );
+  } else if (asset === undefined && typeof codeUri === 'string' && !isFolder(codeDir)) {
     problems.push(
       `${where(codeProperty)}: ${logicalId}: its code folder ${JSON.stringify(codeUri)} (${codeProperty}) does not exist at ${codeDir}. ` +
         `Fix ${codeProperty}, or run the build that creates the folder.`,
@@ -203,6 +242,7 @@ function readFunction(
     events,
     line,
     problems,
+    ...(asset === undefined ? {} : { built: true as const }),
     ...(metadata?.['BuildMethod'] === 'esbuild'
       ? {
           esbuild: {
@@ -212,6 +252,43 @@ function readFunction(
       : {}),
     warnings,
   };
+}
+
+/**
+ * The file or folder of the cloud assembly that a CDK-synthesized resource's property stands for:
+ * from `aws:asset:path` in its Metadata (what `cdk synth` writes), else from the assembly's asset
+ * manifests by the object key the property names. Undefined for a template that is not CDK's.
+ */
+function assetOf(
+  templatePath: string,
+  metadata: JsonObject | undefined,
+  property: string,
+  location: unknown,
+): string | undefined {
+  const path = metadata?.['aws:asset:path'];
+  if (typeof path === 'string' && metadata?.['aws:asset:property'] === property) return resolve(dirname(templatePath), path);
+  const key = location === undefined ? undefined : objectKeyOf(location);
+  return key === undefined ? undefined : assemblyAssets(dirname(templatePath)).get(key);
+}
+
+/**
+ * A private folder holding inline code (`Code.ZipFile`) as Lambda unpacks it: `index.js` for
+ * Node.js, `index.py` for Python. Named by the code's hash, so it is written once.
+ */
+function inlineCodeFolder(code: string, runtime: string): string {
+  const hash = createHash('sha256').update(runtime).update(code).digest('hex').slice(0, 16);
+  const { path } = privateDir(join(tmpdir(), `lambda-workbench-${userInfo().uid}`, 'inline-code', hash));
+  const file = join(path, runtime.startsWith('python') ? 'index.py' : 'index.js');
+  if (!isFile(file)) writeWholeSync(file, code);
+  return path;
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 function isFolder(path: string): boolean {

@@ -52,6 +52,11 @@ export interface DiscoveredFunction {
   readonly runtimeKnown: boolean;
   /** The handler's code, when it was found. */
   readonly handlerCode?: HandlerLocation;
+  /**
+   * Set when the code folder is build output (a CDK asset): it runs and deploys as it is, is not
+   * bundled again, and its bundled files are not judged as handler sources.
+   */
+  readonly built?: true;
   /** The deployed function's name, when the description says it (FunctionName, serverless naming). */
   readonly remoteName?: string;
   /** Its triggers as short labels, such as `Api GET /hello` or `SQS orders-queue`. */

@@ -285,6 +285,7 @@ class WorkspaceScan {
             events: fn.events ?? [],
             warnings: [...fn.warnings],
             problems: [...fn.problems],
+            ...(fn.built === true ? { built: true as const } : {}),
           };
           drafts.push(draft);
           if (fn.esbuild !== undefined) this.entryPoints.set(draft, fn.esbuild.entryPoints);
@@ -335,7 +336,8 @@ class WorkspaceScan {
    */
   private handlerTargetsOf(fn: Draft): HandlerTarget[] {
     const { runtime, handler, codeDir } = fn.config;
-    if (handler === '') return [];
+    // Bundled output holds no source to link to; a bundle's exports are not what a parser can read.
+    if (handler === '' || fn.built === true) return [];
     const targets = !fn.runtimeKnown
       ? [nodeHandlerTarget(codeDir, handler, this.entryPoints.get(fn)), pythonHandlerTarget(codeDir, handler)]
       : isNodeRuntime(runtime)

@@ -3,7 +3,8 @@
 // serverless.yml and handler of that folder; with the folder's saved settings
 // (`.lambda/functions.json`) applied, so the CLI and the editor agree on every function.
 import { existsSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { CLOUD_ASSEMBLY_MANIFEST, assemblyStackTemplates } from '../discovery/cloud-assembly';
 import { WorkbenchError } from '../errors';
 import { readFunctionSettings } from '../discovery/function-settings';
 import type { DiscoveredFunction, DiscoveryProblem, NodeHandlerParser } from '../discovery/types';
@@ -17,6 +18,8 @@ export interface ProjectOptions {
   readonly template?: string;
   /** A serverless.yml (`--config`). */
   readonly serverless?: string;
+  /** An AWS CDK cloud assembly (`--cdk-out`), as `cdk synth` writes it. */
+  readonly cdkOut?: string;
   readonly region?: string;
   /** serverless.yml's stage (`--stage`). */
   readonly stage?: string;
@@ -37,23 +40,51 @@ export interface Project {
 const TEMPLATE_NAMES = ['template.yaml', 'template.yml'];
 const SERVERLESS_NAMES = ['serverless.yml', 'serverless.yaml'];
 
-/** Which project files `options` names or the folder holds: a template, a serverless.yml, or neither (the whole folder). */
-export function projectFiles(options: ProjectOptions): { template?: string; serverless?: string } {
-  if (options.template !== undefined) return { template: existingFile(resolve(options.folder, options.template), '--template') };
+interface ProjectFiles {
+  /** Templates to read, with the templates they nest. */
+  readonly templates?: readonly string[];
+  readonly serverless?: string;
+  /** A CDK cloud assembly's folder, when the templates are its stacks'. */
+  readonly assembly?: string;
+}
+
+/**
+ * Which project files `options` names or the folder holds: a template, a serverless.yml, a CDK
+ * cloud assembly (`cdk.out` of a folder with `cdk.json`), or none (the whole folder is read).
+ */
+export function projectFiles(options: ProjectOptions): ProjectFiles {
+  if (options.template !== undefined)
+    return { templates: [existingFile(resolve(options.folder, options.template), '--template')] };
   if (options.serverless !== undefined) {
     return { serverless: existingFile(resolve(options.folder, options.serverless), '--config') };
   }
+  if (options.cdkOut !== undefined) return assembly(resolve(options.folder, options.cdkOut), '--cdk-out');
   const template = TEMPLATE_NAMES.map((name) => resolve(options.folder, name)).find(isFile);
-  if (template !== undefined) return { template };
+  if (template !== undefined) return { templates: [template] };
   const serverless = SERVERLESS_NAMES.map((name) => resolve(options.folder, name)).find(isFile);
-  return serverless === undefined ? {} : { serverless };
+  if (serverless !== undefined) return { serverless };
+  if (isFile(resolve(options.folder, 'cdk.json'))) return assembly(resolve(options.folder, 'cdk.out'), 'cdk.json');
+  return {};
+}
+
+function assembly(folder: string, flag: string): ProjectFiles {
+  if (!isFile(join(folder, CLOUD_ASSEMBLY_MANIFEST))) {
+    throw new WorkbenchError(
+      flag === 'cdk.json'
+        ? `This is a CDK app (cdk.json) with no cloud assembly in ${folder} yet. Run "cdk synth" (or "npx cdk synth"), then try again.`
+        : `${flag} ${folder} holds no cloud assembly (no ${CLOUD_ASSEMBLY_MANIFEST}). Run "cdk synth", or name the folder it writes.`,
+    );
+  }
+  return { templates: assemblyStackTemplates(folder), assembly: folder };
 }
 
 /** Reads the project; `parser` finds handlers in TypeScript and JavaScript (see NodeHandlerParser). */
 export async function readProject(options: ProjectOptions, parser: NodeHandlerParser): Promise<Project> {
   const files = projectFiles(options);
-  const file = files.template ?? files.serverless;
-  const root = file === undefined ? resolve(options.folder) : dirname(file);
+  const file = files.templates?.[0] ?? files.serverless;
+  // A CDK app's ids and settings are its folder's, not cdk.out's.
+  const root =
+    files.assembly !== undefined ? dirname(files.assembly) : file === undefined ? resolve(options.folder) : dirname(file);
   const settings = readFunctionSettings(root);
   const found = await discoverWorkspace(
     root,
@@ -67,13 +98,18 @@ export async function readProject(options: ProjectOptions, parser: NodeHandlerPa
       },
       ...(file === undefined
         ? {}
-        : { files: files.template !== undefined ? { templates: [files.template] } : { serverless: [file] } }),
+        : { files: files.templates !== undefined ? { templates: files.templates } : { serverless: [file] } }),
     },
     parser,
   );
   return {
     root,
-    description: file === undefined ? `the folder ${root}` : shownPath(options.folder, file),
+    description:
+      files.assembly !== undefined
+        ? `the cloud assembly ${shownPath(options.folder, files.assembly)}`
+        : file === undefined
+          ? `the folder ${root}`
+          : shownPath(options.folder, file),
     functions: found.functions,
     problems: [...(settings.problem === undefined ? [] : [settings.problem]), ...found.problems],
   };

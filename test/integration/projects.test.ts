@@ -1,0 +1,167 @@
+// Projects as their tools write them, read and run by the CLI: an AWS CDK app synthesized here
+// with aws-cdk-lib from npm (a NodejsFunction that CDK bundles, a Python function from a folder,
+// inline code, a nested stack). Its cloud assembly is read in both forms: as `cdk synth` writes it
+// (with asset metadata in the templates) and as the app writes it alone (asset manifests only).
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+const root = resolve(__dirname, '../..');
+const cli = join(root, 'dist/cli.js');
+const cdkModules = join(root, '.cache/cdk/node_modules');
+const scratch = mkdtempSync(join(tmpdir(), 'lwb-projects-'));
+after(() => {
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+function runIn(folder: string, args: string[], input?: string) {
+  const result = spawnSync(process.execPath, [cli, ...args], { cwd: folder, input, encoding: 'utf8', timeout: 60_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** The context the CDK CLI gives an app when it runs `cdk synth`: path and asset metadata on. */
+const CDK_SYNTH_CONTEXT = JSON.stringify({
+  'aws:cdk:enable-path-metadata': true,
+  'aws:cdk:enable-asset-metadata': true,
+  'aws:cdk:version-reporting': false,
+  'aws:cdk:bundling-stacks': ['**'],
+});
+
+/** A copy of the fixture app, synthesized into its cdk.out as `cdk synth` would (its command in cdk.json). */
+function synthesize(name: string, asTheCliDoes: boolean): string {
+  const app = join(scratch, name);
+  cpSync(join(root, 'test/fixtures/projects/cdk-app'), app, { recursive: true });
+  // Its dependencies, as `npm install` would give it: aws-cdk-lib, constructs, esbuild.
+  symlinkSync(cdkModules, join(app, 'node_modules'));
+  execFileSync(process.execPath, ['bin/app.js'], {
+    cwd: app,
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      CDK_OUTDIR: join(app, 'cdk.out'),
+      ...(asTheCliDoes ? { CDK_CONTEXT_JSON: CDK_SYNTH_CONTEXT } : {}),
+    },
+    stdio: 'ignore',
+    timeout: 120_000,
+  });
+  return app;
+}
+
+for (const [form, asTheCliDoes] of [
+  ['as cdk synth writes it', true],
+  ['as the app alone writes it', false],
+] as const) {
+  describe(`an AWS CDK app's cloud assembly, ${form}`, { skip: !existsSync(cdkModules) && 'run npm run setup' }, () => {
+    let app = '';
+    before(() => {
+      app = synthesize(asTheCliDoes ? 'cli-synth' : 'plain-synth', asTheCliDoes);
+    });
+
+    test("project: its four functions, the nested stack's included, each with the code CDK built for it", () => {
+      const result = runIn(app, ['project', '--json']);
+      assert.equal(result.code, 0, result.stderr);
+      const read = JSON.parse(result.stdout) as {
+        project: string;
+        functions: {
+          name: string;
+          runtime: string;
+          handler: string;
+          codeDir: string;
+          timeoutSeconds: number;
+          memoryMB: number;
+          file: string;
+          warnings: string[];
+          problems: string[];
+        }[];
+        problems: unknown[];
+      };
+      assert.equal(read.project, 'the cloud assembly cdk.out');
+      assert.deepEqual(read.problems, []);
+      const shape = read.functions.map((fn) => ({
+        name: fn.name.replace(/[0-9A-F]{8}$/, '<hash>'),
+        runtime: fn.runtime,
+        handler: fn.handler,
+        timeoutSeconds: fn.timeoutSeconds,
+        memoryMB: fn.memoryMB,
+        file: fn.file,
+        code: fn.codeDir.startsWith('cdk.out/asset.') ? 'asset' : fn.codeDir.includes('inline-code') ? 'inline' : fn.codeDir,
+        warnings: fn.warnings,
+        problems: fn.problems,
+      }));
+      const common = { warnings: [], problems: [] };
+      assert.deepEqual(shape, [
+        {
+          ...common,
+          name: 'HelloFn<hash>',
+          runtime: 'nodejs20.x',
+          handler: 'index.handler',
+          timeoutSeconds: 10,
+          memoryMB: 128,
+          file: 'cdk.out/WorkbenchStack.template.json',
+          code: 'asset',
+        },
+        {
+          ...common,
+          name: 'ReportFn<hash>',
+          runtime: 'python3.11',
+          handler: 'app.handler',
+          timeoutSeconds: 3,
+          memoryMB: 256,
+          file: 'cdk.out/WorkbenchStack.template.json',
+          code: 'asset',
+        },
+        {
+          ...common,
+          name: 'InlineFn<hash>',
+          runtime: 'nodejs20.x',
+          handler: 'index.handler',
+          timeoutSeconds: 3,
+          memoryMB: 128,
+          file: 'cdk.out/WorkbenchStack.template.json',
+          code: 'inline',
+        },
+        {
+          ...common,
+          name: 'JobFn<hash>',
+          runtime: 'python3.11',
+          handler: 'app.job',
+          timeoutSeconds: 3,
+          memoryMB: 128,
+          file: 'cdk.out/WorkbenchStackJobsD450CC46.nested.template.json',
+          code: 'asset',
+        },
+      ]);
+    });
+
+    test("invoke runs each: the bundled TypeScript, the Python folder, the inline code, the nested stack's", () => {
+      const names = (JSON.parse(runIn(app, ['project', '--json']).stdout) as { functions: { name: string }[] }).functions.map(
+        (fn) => fn.name,
+      );
+      const [hello, report, inline, job] = names;
+      const invoke = (name: string | undefined, event: unknown) => {
+        const result = runIn(app, ['invoke', name ?? '', '--event', '-'], JSON.stringify(event));
+        assert.equal(result.code, 0, result.stderr);
+        return JSON.parse(result.stdout) as unknown;
+      };
+      assert.deepEqual(invoke(hello, { name: 'ada' }), { message: 'hello, ada' });
+      assert.deepEqual(invoke(report, {}), { report: true, function: report, memory: '256' });
+      assert.deepEqual(invoke(inline, { n: 1 }), { inline: true, event: { n: 1 } });
+      assert.deepEqual(invoke(job, { id: 7 }), { job: 7 });
+    });
+  });
+}
+
+describe('a CDK app whose cloud assembly is missing', () => {
+  test('says so, and what to run', () => {
+    const app = join(scratch, 'not-synthesized');
+    cpSync(join(root, 'test/fixtures/projects/cdk-app'), app, { recursive: true });
+    const result = runIn(app, ['project']);
+    assert.equal(result.code, 1);
+    assert.equal(
+      result.stderr,
+      `lambda-workbench: This is a CDK app (cdk.json) with no cloud assembly in ${join(app, 'cdk.out')} yet. Run "cdk synth" (or "npx cdk synth"), then try again.\n`,
+    );
+  });
+});
