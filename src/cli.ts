@@ -187,6 +187,7 @@ async function loadProject(flags: ProjectFlags): Promise<Project> {
     );
   }
   for (const problem of project.problems) process.stderr.write(`error: ${located(problem)}\n`);
+  for (const note of project.notes) process.stderr.write(`note: ${note}\n`);
   return project;
 }
 
@@ -220,6 +221,7 @@ function readFunctionsFile(path: string): Project {
       problems: [],
     })),
     problems: [],
+    notes: [],
   };
 }
 
@@ -713,6 +715,8 @@ interface PackageTarget {
   readonly entry?: string;
   /** A handler file whose runtime nobody named: deploy takes the deployed function's. */
   readonly runtimeAssumed: boolean;
+  /** Its code folder is build output, packaged as it is. */
+  readonly built?: boolean;
 }
 
 /** `name` is a handler file when one exists at that path, else a function of the project. */
@@ -742,6 +746,7 @@ async function packageTarget(name: string, values: ProjectFlags & { runtime?: st
     ...(fn.remoteName === undefined ? {} : { remoteName: fn.remoteName }),
     ...(entry === undefined ? {} : { entry }),
     runtimeAssumed: false,
+    ...(fn.built === true ? { built: true } : {}),
   };
 }
 
@@ -786,6 +791,7 @@ function packageOptions(
     bundleAwsSdk: values['bundle-aws-sdk'],
     displayRoot: process.cwd(),
     ...(target.entry === undefined ? {} : { entry: target.entry }),
+    ...(target.built === true ? { built: true } : {}),
   };
 }
 

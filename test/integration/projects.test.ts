@@ -4,10 +4,11 @@
 // (with asset metadata in the templates) and as the app writes it alone (asset manifests only).
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { readZip } from '../../src/core/zip/read-zip';
 
 const root = resolve(__dirname, '../..');
 const cli = join(root, 'dist/cli.js');
@@ -162,6 +163,44 @@ describe('a CDK app whose cloud assembly is missing', () => {
     assert.equal(
       result.stderr,
       `lambda-workbench: This is a CDK app (cdk.json) with no cloud assembly in ${join(app, 'cdk.out')} yet. Run "cdk synth" (or "npx cdk synth"), then try again.\n`,
+    );
+  });
+});
+
+describe('a `sam build` output (.aws-sam/build/template.yaml) beside its source template', () => {
+  const folder = join(root, 'test/fixtures/projects/sam-build');
+  const built = '.aws-sam/build/template.yaml';
+
+  test('in its folder the source template is served, and a note says the build output is not', () => {
+    const result = runIn(folder, ['invoke', 'HelloWorldFunction']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(JSON.parse(result.stdout), { statusCode: 200, body: '{"message":"hello world","built":false}' });
+    assert.match(
+      result.stderr,
+      /^note: Serving template\.yaml, built from its sources; its "sam build" output in \.aws-sam\/build is not used \(pass --template \.aws-sam\/build\/template\.yaml to serve that\)\.$/m,
+    );
+  });
+
+  test('named, its functions run and are packaged as built, not bundled again from sources it does not hold', () => {
+    const invoked = runIn(folder, ['invoke', 'HelloWorldFunction', '--template', built]);
+    assert.equal(invoked.code, 0, invoked.stderr);
+    assert.deepEqual(JSON.parse(invoked.stdout), { statusCode: 200, body: '{"message":"hello world","built":true}' });
+    assert.match(
+      invoked.stderr,
+      /^note: \.aws-sam\/build\/template\.yaml is what "sam build" made: its functions run as built;/m,
+    );
+    const out = join(scratch, 'built.zip');
+    const bundled = runIn(folder, ['bundle', 'HelloWorldFunction', '--template', built, '--out', out]);
+    assert.equal(bundled.code, 0, bundled.stderr);
+    const zip = readFileSync(out);
+    assert.deepEqual(
+      readZip(zip).map((entry) => entry.path),
+      ['app.js'],
+    );
+    assert.equal(
+      readZip(zip)[0]?.read().toString('utf8'),
+      readFileSync(join(folder, '.aws-sam/build/HelloWorldFunction/app.js'), 'utf8'),
+      'the built file, byte for byte',
     );
   });
 });

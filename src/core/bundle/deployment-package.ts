@@ -29,6 +29,11 @@ export interface PackageOptions {
   readonly entry?: string;
   /** Python: a folder of installed dependencies to put at the zip's root. */
   readonly dependenciesDir?: string;
+  /**
+   * The code folder is build output (`sam build`'s, a CDK asset): it is packaged as it is, never
+   * bundled again from a source entry point it does not hold.
+   */
+  readonly built?: boolean;
   /** Folder that paths in messages are relative to. */
   readonly displayRoot?: string;
   readonly onProgress?: (step: PackageStep) => void;
@@ -112,7 +117,7 @@ export function pythonHandlerFile(config: FunctionConfig): string {
 export function createPackageBuilder(config: FunctionConfig, options: PackageOptions = {}): PackageBuilder {
   const language = languageOf(config.runtime);
   const cache = new DeflateCache();
-  if (language !== 'nodejs' || !isNodeRuntime(config.runtime)) {
+  if (language !== 'nodejs' || !isNodeRuntime(config.runtime) || options.built === true) {
     return {
       build: () => buildFolderPackage(config, language, options, cache),
       dispose: async () => {},

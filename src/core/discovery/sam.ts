@@ -51,6 +51,7 @@ export interface TemplateOptions {
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type JsonObject = { [key: string]: Json };
 
 export function readTemplate(path: string, options: TemplateOptions = {}): TemplateFunction[] {
@@ -89,6 +90,8 @@ export function templateFunctions(
   const resources = asObject(template['Resources']) ?? {};
   const globals = asObject(asObject(template['Globals'])?.['Function']) ?? {};
   const lineOf = (keys: readonly string[]) => located?.lineOf(keys);
+  // `sam build` writes its output's template into .aws-sam/build: every function there is built.
+  const builtBySam = SAM_BUILD_OUTPUT.test(path);
   const resolver = new Resolver(template, resources, options, (name) => ({
     file: path,
     line: lineOf(['Conditions', name]) ?? 1,
@@ -105,10 +108,21 @@ export function templateFunctions(
     const where = (property: string) =>
       `${path}:${lineOf(['Resources', logicalId, 'Properties', property]) ?? lineOf(['Globals', 'Function', property]) ?? line}`;
     const fn = readFunction(logicalId, type, properties, asObject(body?.['Metadata']), path, resolver, { line, where });
-    if (fn !== undefined) functions.push(fn);
+    if (fn === undefined) continue;
+    if (!builtBySam) {
+      functions.push(fn);
+      continue;
+    }
+    // Its esbuild Metadata names sources the built folder does not hold.
+    const built: Mutable<TemplateFunction> = { ...fn, built: true };
+    delete built.esbuild;
+    functions.push(built);
   }
   return functions;
 }
+
+/** A template `sam build` wrote: its functions' folders hold built code, not sources. */
+export const SAM_BUILD_OUTPUT = /(^|[\\/])\.aws-sam[\\/]build[\\/][^\\/]+$/;
 
 /**
  * The child templates a template nests from local files: `AWS::Serverless::Application` with a

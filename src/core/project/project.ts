@@ -5,6 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { CLOUD_ASSEMBLY_MANIFEST, assemblyStackTemplates } from '../discovery/cloud-assembly';
+import { SAM_BUILD_OUTPUT } from '../discovery/sam';
 import { WorkbenchError } from '../errors';
 import { readFunctionSettings } from '../discovery/function-settings';
 import type { DiscoveredFunction, DiscoveryProblem, NodeHandlerParser } from '../discovery/types';
@@ -35,6 +36,8 @@ export interface Project {
   readonly functions: readonly DiscoveredFunction[];
   /** Files that could not be read or used, located; they never hide the other functions. */
   readonly problems: readonly DiscoveryProblem[];
+  /** What to know about what was read, as sentences (which of a source and a built template it is). */
+  readonly notes: readonly string[];
 }
 
 const TEMPLATE_NAMES = ['template.yaml', 'template.yml'];
@@ -102,8 +105,23 @@ export async function readProject(options: ProjectOptions, parser: NodeHandlerPa
     },
     parser,
   );
+  const notes: string[] = [];
+  if (file !== undefined && SAM_BUILD_OUTPUT.test(file)) {
+    notes.push(
+      `${shownPath(options.folder, file)} is what "sam build" made: its functions run as built; run "sam build" again after a change, or serve the source template, which Lambda Workbench builds itself.`,
+    );
+  } else if (
+    files.templates?.length === 1 &&
+    file !== undefined &&
+    isFile(join(dirname(file), '.aws-sam', 'build', 'template.yaml'))
+  ) {
+    notes.push(
+      `Serving ${shownPath(options.folder, file)}, built from its sources; its "sam build" output in .aws-sam/build is not used (pass --template .aws-sam/build/template.yaml to serve that).`,
+    );
+  }
   return {
     root,
+    notes,
     description:
       files.assembly !== undefined
         ? `the cloud assembly ${shownPath(options.folder, files.assembly)}`
