@@ -19,6 +19,7 @@ import { prepareLocalFunction, type LocalFunction } from './core/bundle/local-fu
 import type { DiscoveredFunction, DiscoveryProblem } from './core/discovery/types';
 import { parserInWorker } from './core/project/parser-worker-client';
 import { declaredName, findProjectFunction, readProject, type Project } from './core/project/project';
+import { parameterOverrides } from './core/project/samconfig';
 import type { DebugTarget } from './core/emulator/debug';
 import { Emulator, logText } from './core/emulator/emulator';
 import { serveEmulator } from './core/emulator/http-api';
@@ -45,6 +46,10 @@ the folder's .lambda/functions.json settings. Or name one:
       --template <file>     A SAM or CloudFormation template
       --config <file>       A serverless.yml
       --cdk-out <dir>       An AWS CDK cloud assembly, as "cdk synth" writes it
+      --parameter-overrides "K=V K2=V2"
+                            Template parameter values, over samconfig.toml's and the defaults
+      --config-env <env>    samconfig.toml's environment (default: default): its template_file
+                            and the parameter_overrides of its global, deploy and local sections
       --stage <stage>       serverless.yml's stage (default: its provider.stage, else dev)
 
 Commands:
@@ -129,11 +134,17 @@ async function main(argv: string[]): Promise<void> {
 
 // ---- serve and invoke -----------------------------------------------------------------------
 
-const TEMPLATE_OPTIONS = {
+const PROJECT_OPTIONS = {
   template: { type: 'string' },
   config: { type: 'string' },
   'cdk-out': { type: 'string' },
   stage: { type: 'string' },
+  'parameter-overrides': { type: 'string', multiple: true },
+  'config-env': { type: 'string' },
+} as const;
+
+const TEMPLATE_OPTIONS = {
+  ...PROJECT_OPTIONS,
   functions: { type: 'string' },
   'env-file': { type: 'string' },
   region: { type: 'string', default: 'us-east-1' },
@@ -149,6 +160,8 @@ interface ProjectFlags {
   template?: string | undefined;
   config?: string | undefined;
   'cdk-out'?: string | undefined;
+  'parameter-overrides'?: string[] | undefined;
+  'config-env'?: string | undefined;
   stage?: string | undefined;
   region?: string | undefined;
 }
@@ -168,6 +181,15 @@ async function loadProject(flags: ProjectFlags): Promise<Project> {
         ...(flags.template === undefined ? {} : { template: flags.template }),
         ...(flags.config === undefined ? {} : { serverless: flags.config }),
         ...(flags['cdk-out'] === undefined ? {} : { cdkOut: flags['cdk-out'] }),
+        ...(flags['config-env'] === undefined ? {} : { configEnv: flags['config-env'] }),
+        ...(flags['parameter-overrides'] === undefined
+          ? {}
+          : {
+              parameterOverrides: Object.assign(
+                {},
+                ...flags['parameter-overrides'].map((words) => parameterOverrides(words)),
+              ) as Record<string, string>,
+            }),
         ...(flags.stage === undefined ? {} : { stage: flags.stage }),
         ...(flags.region === undefined ? {} : { region: flags.region }),
       },
@@ -597,10 +619,7 @@ async function project(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
     options: {
-      template: { type: 'string' },
-      config: { type: 'string' },
-      'cdk-out': { type: 'string' },
-      stage: { type: 'string' },
+      ...PROJECT_OPTIONS,
       region: { type: 'string', default: 'us-east-1' },
       json: { type: 'boolean', default: false },
     },
@@ -630,7 +649,7 @@ async function project(args: string[]): Promise<void> {
   if (values.json) {
     const problems = read.problems.map((p) => ({ file: relative(process.cwd(), p.file), line: p.line, message: p.message }));
     // Variables' values are left out: they may be secrets.
-    process.stdout.write(`${JSON.stringify({ project: read.description, functions, problems }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ project: read.description, functions, problems, notes: read.notes }, null, 2)}\n`);
     return;
   }
   process.stdout.write(`${read.description}: ${functions.length} function(s)\n`);
@@ -694,10 +713,7 @@ function events(args: string[]): void {
 // ---- bundle and deploy ----------------------------------------------------------------------
 
 const PACKAGE_OPTIONS = {
-  template: { type: 'string' },
-  config: { type: 'string' },
-  'cdk-out': { type: 'string' },
-  stage: { type: 'string' },
+  ...PROJECT_OPTIONS,
   runtime: { type: 'string' },
   minify: { type: 'boolean', default: false },
   'no-sourcemap': { type: 'boolean', default: false },

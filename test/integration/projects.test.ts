@@ -4,7 +4,7 @@
 // (with asset metadata in the templates) and as the app writes it alone (asset manifests only).
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -201,6 +201,91 @@ describe('a `sam build` output (.aws-sam/build/template.yaml) beside its source 
       readZip(zip)[0]?.read().toString('utf8'),
       readFileSync(join(folder, '.aws-sam/build/HelloWorldFunction/app.js'), 'utf8'),
       'the built file, byte for byte',
+    );
+  });
+});
+
+describe('a SAM project with samconfig.toml, Parameters, Conditions, Mappings and references', () => {
+  const folder = join(root, 'test/fixtures/projects/sam-config');
+
+  function invoke(...args: string[]): Record<string, string> {
+    const result = runIn(folder, ['invoke', 'OrdersFunction', ...args]);
+    assert.equal(result.code, 0, result.stderr);
+    return JSON.parse(result.stdout) as Record<string, string>;
+  }
+
+  test("the default environment: samconfig.toml's parameter overrides over the template's defaults", () => {
+    assert.deepEqual(invoke(), {
+      memory: '256',
+      TABLE: 'shop-dev',
+      TABLE_ARN: 'arn:aws:dynamodb:us-east-1:123456789012:table/shop-dev',
+      QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/orders-dev',
+      QUEUE_ARN: 'arn:aws:sqs:us-east-1:123456789012:orders-dev',
+      LOG_LEVEL: 'DEBUG',
+      SECOND: 'b',
+      MODE: 'test',
+    });
+    const read = runIn(folder, ['project', '--json']);
+    assert.equal(read.code, 0, read.stderr);
+    const project = JSON.parse(read.stdout) as { functions: { name: string }[]; notes: string[] };
+    assert.deepEqual(
+      project.functions.map((fn) => fn.name),
+      ['OrdersFunction'],
+      'ProdOnlyFunction has Condition: IsProd, false for dev',
+    );
+    assert.deepEqual(project.notes, [
+      'Parameters from samconfig.toml (default): TableName (--parameter-overrides changes them).',
+    ]);
+  });
+
+  test('--config-env prod: its Stage selects the mapping, the condition and the extra function', () => {
+    assert.deepEqual(invoke('--config-env', 'prod'), {
+      memory: '1024',
+      TABLE: 'shop-prod',
+      TABLE_ARN: 'arn:aws:dynamodb:us-east-1:123456789012:table/shop-prod',
+      QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/orders-prod',
+      QUEUE_ARN: 'arn:aws:sqs:us-east-1:123456789012:orders-prod',
+      LOG_LEVEL: 'INFO',
+      SECOND: 'b',
+      MODE: 'live',
+    });
+    const read = runIn(folder, ['project', '--json', '--config-env', 'prod']);
+    assert.equal(read.code, 0, read.stderr);
+    const project = JSON.parse(read.stdout) as { functions: { name: string; memoryMB: number }[] };
+    assert.deepEqual(
+      project.functions.map((fn) => [fn.name, fn.memoryMB]),
+      [
+        ['OrdersFunction', 1024],
+        ['ProdOnlyFunction', 128],
+      ],
+    );
+  });
+
+  test('--parameter-overrides win over samconfig.toml, one flag or several', () => {
+    assert.equal(invoke('--parameter-overrides', 'TableName=carts')['TABLE'], 'carts-dev');
+    const both = invoke('--parameter-overrides', 'Stage=prod', '--parameter-overrides', 'TableName="my carts"');
+    assert.equal(both['TABLE'], 'my carts-prod');
+    assert.equal(both['MODE'], 'live');
+  });
+
+  test('an environment samconfig.toml does not have, or a file that does not parse: the file, the line and the way out', () => {
+    const missing = runIn(folder, ['invoke', 'OrdersFunction', '--config-env', 'staging']);
+    assert.equal(missing.code, 1);
+    assert.equal(missing.stdout, '');
+    assert.equal(
+      missing.stderr,
+      `lambda-workbench: ${join(folder, 'samconfig.toml')}:1: there is no config environment "staging" (it has default, prod). Choose one of them with --config-env.\n`,
+    );
+
+    const broken = join(scratch, 'broken-samconfig');
+    cpSync(folder, broken, { recursive: true });
+    const config = join(broken, 'samconfig.toml');
+    writeFileSync(config, readFileSync(config, 'utf8').replace('stack_name = "orders"', 'stack_name = orders"'));
+    const result = runIn(broken, ['project']);
+    assert.equal(result.code, 1);
+    assert.match(
+      result.stderr,
+      /^lambda-workbench: .*broken-samconfig\/samconfig\.toml:5: it is not valid TOML: .+\. Fix it and try again\.\n$/,
     );
   });
 });

@@ -92,7 +92,7 @@ describe('a SAM template with Globals, tags, TypeScript and Python functions, an
     ]);
   });
 
-  test('a Python function: a dotted module path, its own runtime and memory, an unresolvable !GetAtt', () => {
+  test("a Python function: a dotted module path, its own runtime and memory, an unnamed queue's !GetAtt as a placeholder", () => {
     const fn = byId(result, 'template.yaml#ReportFunction');
     assert.deepEqual(summary(fn, root), {
       name: 'ReportFunction',
@@ -107,9 +107,16 @@ describe('a SAM template with Globals, tags, TypeScript and Python functions, an
     });
     assert.equal(fn.config.memoryMB, 1024);
     assert.equal(fn.config.timeoutSeconds, 15, 'from Globals');
-    assert.deepEqual(fn.config.environment, { STAGE: 'dev', TABLE_NAME: 'OrdersTable', QUEUE_URL: '' });
+    assert.deepEqual(fn.config.environment, {
+      STAGE: 'dev',
+      TABLE_NAME: 'OrdersTable',
+      QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/OrdersQueue',
+    });
     assert.deepEqual(fn.events, ['Schedule rate(1 day)', 'DynamoDB OrdersTable']);
-    assert.match(fn.warnings.join('\n'), /QUEUE_URL has a value that cannot be resolved locally/);
+    assert.match(
+      fn.warnings.join('\n'),
+      /OrdersQueue has no QueueName, so !GetAtt OrdersQueue\.QueueUrl is a placeholder built on the name OrdersQueue/,
+    );
   });
 
   test('a nested stack from a local Location is read, with its own folders', () => {

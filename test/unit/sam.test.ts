@@ -74,7 +74,7 @@ Resources:
       UNKNOWN: '',
     });
     assert.equal(fn.warnings.length, 2);
-    assert.match(fn.warnings.join('\n'), /!GetAtt cannot be resolved locally/);
+    assert.match(fn.warnings.join('\n'), /!GetAtt Queue\.Arn cannot be resolved locally/);
   });
 
   test('AWS::Lambda::Function is read too; image functions and other resources are not', () => {

@@ -103,12 +103,23 @@ export function templateFunctions(
     if (type !== 'AWS::Serverless::Function' && type !== 'AWS::Lambda::Function') continue;
     const own = asObject(body?.['Properties']) ?? {};
     const properties = type === 'AWS::Serverless::Function' ? mergeGlobals(globals, own) : own;
+    // A resource with a Condition exists only when the condition holds (say, IsProd with Stage=dev).
+    const condition = body?.['Condition'];
+    const conditionWarnings: string[] = [];
+    const holds = typeof condition === 'string' ? resolver.holds(condition, `${logicalId}.Condition`, conditionWarnings) : true;
+    if (holds === false) continue;
+    if (holds === undefined) {
+      conditionWarnings.push(
+        `${logicalId}: whether its Condition ${JSON.stringify(condition)} holds cannot be told locally, so it is served; give the parameters it depends on values.`,
+      );
+    }
     const line = lineOf(['Resources', logicalId]) ?? 1;
     // A property's own line, else its line in Globals, else the resource's.
     const where = (property: string) =>
       `${path}:${lineOf(['Resources', logicalId, 'Properties', property]) ?? lineOf(['Globals', 'Function', property]) ?? line}`;
-    const fn = readFunction(logicalId, type, properties, asObject(body?.['Metadata']), path, resolver, { line, where });
+    let fn = readFunction(logicalId, type, properties, asObject(body?.['Metadata']), path, resolver, { line, where });
     if (fn === undefined) continue;
+    if (conditionWarnings.length > 0) fn = { ...fn, warnings: [...conditionWarnings, ...fn.warnings] };
     if (!builtBySam) {
       functions.push(fn);
       continue;
@@ -335,10 +346,84 @@ function asObject(value: Json | undefined): JsonObject | undefined {
 
 const UNRESOLVED = Symbol('unresolved');
 
+type Place = { readonly name: string; readonly region: string; readonly account: string };
+
+/**
+ * Resources whose Ref and attributes CloudFormation derives from their name: the property that
+ * names them, what Ref gives (the name when absent), and each attribute.
+ */
+const NAMED_RESOURCES: Readonly<
+  Record<
+    string,
+    {
+      readonly nameProperty: string;
+      readonly ref?: (p: Place) => string;
+      readonly attributes: Readonly<Record<string, (p: Place) => string>>;
+    }
+  >
+> = {
+  'AWS::DynamoDB::Table': {
+    nameProperty: 'TableName',
+    attributes: { Arn: (p) => `arn:aws:dynamodb:${p.region}:${p.account}:table/${p.name}` },
+  },
+  'AWS::Serverless::SimpleTable': {
+    nameProperty: 'TableName',
+    attributes: { Arn: (p) => `arn:aws:dynamodb:${p.region}:${p.account}:table/${p.name}` },
+  },
+  'AWS::SQS::Queue': {
+    nameProperty: 'QueueName',
+    ref: (p) => `https://sqs.${p.region}.amazonaws.com/${p.account}/${p.name}`,
+    attributes: {
+      Arn: (p) => `arn:aws:sqs:${p.region}:${p.account}:${p.name}`,
+      QueueName: (p) => p.name,
+      QueueUrl: (p) => `https://sqs.${p.region}.amazonaws.com/${p.account}/${p.name}`,
+    },
+  },
+  'AWS::SNS::Topic': {
+    nameProperty: 'TopicName',
+    ref: (p) => `arn:aws:sns:${p.region}:${p.account}:${p.name}`,
+    attributes: { TopicArn: (p) => `arn:aws:sns:${p.region}:${p.account}:${p.name}`, TopicName: (p) => p.name },
+  },
+  'AWS::S3::Bucket': {
+    nameProperty: 'BucketName',
+    attributes: {
+      Arn: (p) => `arn:aws:s3:::${p.name}`,
+      DomainName: (p) => `${p.name}.s3.amazonaws.com`,
+      RegionalDomainName: (p) => `${p.name}.s3.${p.region}.amazonaws.com`,
+    },
+  },
+  'AWS::IAM::Role': {
+    nameProperty: 'RoleName',
+    attributes: { Arn: (p) => `arn:aws:iam::${p.account}:role/${p.name}` },
+  },
+  'AWS::Lambda::Function': {
+    nameProperty: 'FunctionName',
+    attributes: { Arn: (p) => `arn:aws:lambda:${p.region}:${p.account}:function:${p.name}` },
+  },
+  'AWS::Serverless::Function': {
+    nameProperty: 'FunctionName',
+    attributes: { Arn: (p) => `arn:aws:lambda:${p.region}:${p.account}:function:${p.name}` },
+  },
+  'AWS::Kinesis::Stream': {
+    nameProperty: 'Name',
+    attributes: { Arn: (p) => `arn:aws:kinesis:${p.region}:${p.account}:stream/${p.name}` },
+  },
+  'AWS::Events::EventBus': {
+    nameProperty: 'Name',
+    attributes: { Arn: (p) => `arn:aws:events:${p.region}:${p.account}:event-bus/${p.name}`, Name: (p) => p.name },
+  },
+  'AWS::StepFunctions::StateMachine': {
+    nameProperty: 'StateMachineName',
+    ref: (p) => `arn:aws:states:${p.region}:${p.account}:stateMachine:${p.name}`,
+    attributes: { Arn: (p) => `arn:aws:states:${p.region}:${p.account}:stateMachine:${p.name}`, Name: (p) => p.name },
+  },
+};
+
 /** Resolves the intrinsic functions a local run can know; the rest become warnings. */
 class Resolver {
   private readonly parameters = new Map<string, string>();
   private readonly conditions: JsonObject;
+  private readonly mappings: JsonObject;
 
   /** The conditions being evaluated, innermost last: a name met again is a cycle. */
   private readonly evaluating: string[] = [];
@@ -357,6 +442,12 @@ class Resolver {
       if (value !== undefined) this.parameters.set(name, value);
     }
     this.conditions = asObject(template['Conditions']) ?? {};
+    this.mappings = asObject(template['Mappings']) ?? {};
+  }
+
+  /** Whether a condition holds; undefined when it names what a local run cannot know. */
+  holds(name: string, where: string, warnings: string[]): boolean | undefined {
+    return this.condition(name, where, warnings);
   }
 
   resolve(value: Json | undefined, where: string, warnings: string[]): Json | undefined {
@@ -411,10 +502,64 @@ class Resolver {
         if (condition === undefined) return UNRESOLVED;
         return give(this.walk(condition ? argument[1] : argument[2], where, warnings));
       }
+      case 'Fn::Split': {
+        if (!Array.isArray(argument) || typeof argument[0] !== 'string') return UNRESOLVED;
+        const source = this.walk(argument[1], where, warnings);
+        return typeof source === 'string' ? source.split(argument[0]) : UNRESOLVED;
+      }
+      case 'Fn::FindInMap':
+        return give(this.findInMap(argument, where, warnings));
+      case 'Fn::GetAtt':
+        return give(this.getAtt(argument, where, warnings));
       default:
         warnings.push(`${where}: ${name.replace('Fn::', '!')} cannot be resolved locally.`);
         return UNRESOLVED;
     }
+  }
+
+  /** `!FindInMap [Map, TopKey, SecondKey]`, each part possibly an intrinsic itself. */
+  private findInMap(argument: Json, where: string, warnings: string[]): Json | undefined {
+    if (!Array.isArray(argument) || argument.length < 3) return undefined;
+    const keys = argument.slice(0, 3).map((part) => this.walk(part, where, warnings));
+    if (keys.some((key) => typeof key !== 'string' && typeof key !== 'number')) return undefined;
+    const [map, top, second] = keys.map(String) as [string, string, string];
+    const value = asObject(asObject(this.mappings[map] ?? null)?.[top] ?? null)?.[second];
+    if (value === undefined) {
+      warnings.push(`${where}: the mapping ${map} has no entry ${top}.${second}; add it to Mappings.`);
+      return undefined;
+    }
+    return value;
+  }
+
+  /**
+   * `!GetAtt Resource.Attribute` for the resources whose attributes follow from their name (tables,
+   * queues, topics, buckets, roles, functions...), as CloudFormation gives them once deployed. A
+   * resource that names itself gives the real value; one that does not, a stable placeholder, said in a warning.
+   */
+  private getAtt(argument: Json, where: string, warnings: string[]): string | undefined {
+    const [logicalId, attribute] = Array.isArray(argument)
+      ? argument
+      : typeof argument === 'string' && argument.includes('.')
+        ? [argument.slice(0, argument.indexOf('.')), argument.slice(argument.indexOf('.') + 1)]
+        : [];
+    if (typeof logicalId !== 'string' || typeof attribute !== 'string') return undefined;
+    const resource = asObject(this.resources[logicalId] ?? null);
+    const kind = typeof resource?.['Type'] === 'string' ? NAMED_RESOURCES[resource['Type']] : undefined;
+    const value = kind?.attributes[attribute];
+    if (resource === undefined || kind === undefined || value === undefined) {
+      warnings.push(`${where}: !GetAtt ${logicalId}.${attribute} cannot be resolved locally.`);
+      return undefined;
+    }
+    const named = this.walk(asObject(resource['Properties'] ?? null)?.[kind.nameProperty], where, warnings);
+    // Unnamed, CloudFormation makes up a name once deployed; locally the logical id stands in, as for Ref.
+    const name = typeof named === 'string' ? named : logicalId;
+    if (typeof named !== 'string') {
+      warnings.push(
+        `${where}: ${logicalId} has no ${kind.nameProperty}, so !GetAtt ${logicalId}.${attribute} is a placeholder built on the name ${name}; ` +
+          `CloudFormation names it once deployed. Give it a ${kind.nameProperty}, or set the value yourself.`,
+      );
+    }
+    return value({ name, region: this.options.region ?? 'us-east-1', account: this.options.accountId ?? '123456789012' });
   }
 
   private ref(name: string): string | undefined {
@@ -426,8 +571,26 @@ class Resolver {
       'AWS::StackName': 'local',
       'AWS::StackId': `arn:aws:cloudformation:${this.options.region ?? 'us-east-1'}:${this.options.accountId ?? '123456789012'}:stack/local/00000000-0000-0000-0000-000000000000`,
     };
-    // A resource's Ref is its physical name, which only exists once deployed; SAM CLI uses the logical id too.
-    return this.parameters.get(name) ?? pseudo[name] ?? (name in this.resources ? name : undefined);
+    return this.parameters.get(name) ?? pseudo[name] ?? this.resourceRef(name);
+  }
+
+  /**
+   * A resource's Ref: what CloudFormation gives for the kinds whose Ref follows from their name
+   * (a queue's URL, a topic's ARN, a table's name...), built on its name property when it has one;
+   * otherwise its physical name, which exists only once deployed: the logical id stands in, as SAM CLI does.
+   */
+  private resourceRef(logicalId: string): string | undefined {
+    const resource = asObject(this.resources[logicalId] ?? null);
+    if (resource === undefined) return undefined;
+    const kind = typeof resource['Type'] === 'string' ? NAMED_RESOURCES[resource['Type']] : undefined;
+    if (kind === undefined) return logicalId;
+    const named = this.walk(asObject(resource['Properties'] ?? null)?.[kind.nameProperty], logicalId, []);
+    const place = {
+      name: typeof named === 'string' ? named : logicalId,
+      region: this.options.region ?? 'us-east-1',
+      account: this.options.accountId ?? '123456789012',
+    };
+    return kind.ref === undefined ? place.name : kind.ref(place);
   }
 
   private sub(argument: Json, where: string, warnings: string[]): string | undefined {

@@ -6,6 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { CLOUD_ASSEMBLY_MANIFEST, assemblyStackTemplates } from '../discovery/cloud-assembly';
 import { SAM_BUILD_OUTPUT } from '../discovery/sam';
+import { readSamConfig, type SamConfig } from './samconfig';
 import { WorkbenchError } from '../errors';
 import { readFunctionSettings } from '../discovery/function-settings';
 import type { DiscoveredFunction, DiscoveryProblem, NodeHandlerParser } from '../discovery/types';
@@ -21,6 +22,10 @@ export interface ProjectOptions {
   readonly serverless?: string;
   /** An AWS CDK cloud assembly (`--cdk-out`), as `cdk synth` writes it. */
   readonly cdkOut?: string;
+  /** Template parameter values (`--parameter-overrides`), over samconfig's and the defaults. */
+  readonly parameterOverrides?: Readonly<Record<string, string>>;
+  /** samconfig's config environment (`--config-env`); `default` when not given. */
+  readonly configEnv?: string;
   readonly region?: string;
   /** serverless.yml's stage (`--stage`). */
   readonly stage?: string;
@@ -55,9 +60,12 @@ interface ProjectFiles {
  * Which project files `options` names or the folder holds: a template, a serverless.yml, a CDK
  * cloud assembly (`cdk.out` of a folder with `cdk.json`), or none (the whole folder is read).
  */
-export function projectFiles(options: ProjectOptions): ProjectFiles {
+export function projectFiles(options: ProjectOptions, samConfig?: SamConfig): ProjectFiles {
   if (options.template !== undefined)
     return { templates: [existingFile(resolve(options.folder, options.template), '--template')] };
+  if (samConfig?.templateFile !== undefined) {
+    return { templates: [existingFile(samConfig.templateFile, `template_file of ${samConfig.file}`)] };
+  }
   if (options.serverless !== undefined) {
     return { serverless: existingFile(resolve(options.folder, options.serverless), '--config') };
   }
@@ -83,8 +91,19 @@ function assembly(folder: string, flag: string): ProjectFiles {
 
 /** Reads the project; `parser` finds handlers in TypeScript and JavaScript (see NodeHandlerParser). */
 export async function readProject(options: ProjectOptions, parser: NodeHandlerParser): Promise<Project> {
-  const files = projectFiles(options);
+  // samconfig.toml beside the project: the template it names, and the parameters the stack is deployed with.
+  const samConfig =
+    options.serverless === undefined && options.cdkOut === undefined
+      ? readSamConfig(options.folder, options.configEnv)
+      : undefined;
+  if (samConfig === undefined && options.configEnv !== undefined && options.configEnv !== 'default') {
+    throw new WorkbenchError(
+      `--config-env ${options.configEnv} names a samconfig environment, but there is no samconfig.toml in ${options.folder}.`,
+    );
+  }
+  const files = projectFiles(options, samConfig);
   const file = files.templates?.[0] ?? files.serverless;
+  const parameters = { ...(samConfig?.parameters ?? {}), ...(options.parameterOverrides ?? {}) };
   // A CDK app's ids and settings are its folder's, not cdk.out's.
   const root =
     files.assembly !== undefined ? dirname(files.assembly) : file === undefined ? resolve(options.folder) : dirname(file);
@@ -94,7 +113,10 @@ export async function readProject(options: ProjectOptions, parser: NodeHandlerPa
     {
       defaultNodeRuntime: options.defaultNodeRuntime ?? 'nodejs22.x',
       overrides: settings.functions,
-      template: { ...(options.region === undefined ? {} : { region: options.region }) },
+      template: {
+        ...(options.region === undefined ? {} : { region: options.region }),
+        ...(Object.keys(parameters).length === 0 ? {} : { parameters }),
+      },
       serverless: {
         ...(options.region === undefined ? {} : { region: options.region }),
         ...(options.stage === undefined ? {} : { stage: options.stage }),
@@ -106,6 +128,12 @@ export async function readProject(options: ProjectOptions, parser: NodeHandlerPa
     parser,
   );
   const notes: string[] = [];
+  const fromConfig = Object.keys(samConfig?.parameters ?? {}).filter((key) => options.parameterOverrides?.[key] === undefined);
+  if (samConfig !== undefined && fromConfig.length > 0 && files.templates !== undefined) {
+    notes.push(
+      `Parameters from ${shownPath(options.folder, samConfig.file)} (${options.configEnv ?? 'default'}): ${fromConfig.join(', ')} (--parameter-overrides changes them).`,
+    );
+  }
   if (file !== undefined && SAM_BUILD_OUTPUT.test(file)) {
     notes.push(
       `${shownPath(options.folder, file)} is what "sam build" made: its functions run as built; run "sam build" again after a change, or serve the source template, which Lambda Workbench builds itself.`,
