@@ -20,6 +20,7 @@ import type { DiscoveredFunction, DiscoveryProblem } from './core/discovery/type
 import { parserInWorker } from './core/project/parser-worker-client';
 import { declaredName, findProjectFunction, readProject, type Project } from './core/project/project';
 import { parameterOverrides } from './core/project/samconfig';
+import { triggerLabel } from './core/model/trigger';
 import type { DebugTarget } from './core/emulator/debug';
 import { Emulator, logText } from './core/emulator/emulator';
 import { serveEmulator } from './core/emulator/http-api';
@@ -238,7 +239,7 @@ function readFunctionsFile(path: string): Project {
       sourceLine: 1,
       config,
       runtimeKnown: true,
-      events: [],
+      triggers: [],
       warnings: [],
       problems: [],
     })),
@@ -639,7 +640,7 @@ async function project(args: string[]): Promise<void> {
     memoryMB: fn.config.memoryMB,
     environment: Object.keys(fn.config.environment),
     ...(fn.remoteName === undefined ? {} : { deployedName: fn.remoteName }),
-    triggers: fn.events,
+    triggers: fn.triggers,
     ...(fn.handlerCode === undefined
       ? {}
       : { handlerCode: `${relative(process.cwd(), fn.handlerCode.file)}:${fn.handlerCode.line}` }),
@@ -658,7 +659,7 @@ async function project(args: string[]): Promise<void> {
       `\n${fn.name}${fn.declaredAs !== undefined && fn.declaredAs !== fn.name ? ` (${fn.declaredAs})` : ''}  ${fn.file}:${fn.line}\n` +
         `  ${fn.runtime}${fn.runtimeAssumed === true ? ' (assumed)' : ''}  ${fn.handler}  in ${fn.codeDir}  ${fn.timeoutSeconds} s  ${fn.memoryMB} MB\n` +
         (fn.deployedName === undefined ? '' : `  deployed as ${fn.deployedName}\n`) +
-        fn.triggers.map((trigger) => `  trigger: ${trigger}\n`).join('') +
+        fn.triggers.map((trigger) => `  trigger: ${triggerLabel(trigger)}\n`).join('') +
         fn.warnings.map((warning) => `  warning: ${warning}\n`).join('') +
         fn.problems.map((problem) => `  problem: ${problem}\n`).join(''),
     );

@@ -1,12 +1,14 @@
-// The event picker: one QuickPick with the events a function was invoked with lately, the
-// workspace's saved events, the console's shared events (remote functions) and every template,
-// grouped by service and searchable. Any event can be edited before invoking.
+// The event picker: one QuickPick with, first, the events the function's own triggers send (its
+// routes, queues, schedules...), then the events it was invoked with lately, the workspace's saved
+// events, the console's shared events (remote functions) and every template, grouped by service
+// and searchable. Any event can be edited before invoking.
 import * as vscode from 'vscode';
 import type { SharedEvent } from '../core/aws/shared-events';
-import { EVENT_TEMPLATES } from '../core/events/catalog';
+import { EVENT_TEMPLATES, generateEvent } from '../core/events/catalog';
 import { defaultContext } from '../core/events/context';
 import type { SavedEvent, SavedEventStore } from '../core/events/saved-events';
 import type { EventTemplate } from '../core/events/template';
+import type { TriggerEvent } from '../core/events/trigger-events';
 import type { InvokeTarget } from '../core/invoke/invocation';
 import { describeJsonError, parseJsonText } from '../core/json-text';
 import type { RecentEvents } from './recent-events';
@@ -22,6 +24,8 @@ export interface EventPickerOptions {
   readonly target: InvokeTarget;
   readonly saved: SavedEventStore | undefined;
   readonly recent: RecentEvents;
+  /** The events the function's triggers send (see trigger-events.ts), known once the function is found. */
+  readonly triggerEvents?: Promise<readonly TriggerEvent[]>;
   /** Shared test events of a remote function, loaded once the picker is open. */
   readonly shared?: () => Promise<SharedEvent[]>;
   /** Told how long the picker took to show its items, in milliseconds. */
@@ -35,6 +39,7 @@ type Entry =
   | { readonly kind: 'event'; readonly label: string; readonly event: unknown; readonly saved?: SavedEvent }
   | { readonly kind: 'broken'; readonly saved: SavedEvent }
   | { readonly kind: 'template'; readonly template: EventTemplate }
+  | { readonly kind: 'trigger'; readonly triggerEvent: TriggerEvent }
   | { readonly kind: 'note' };
 
 type Item = vscode.QuickPickItem & { readonly entry?: Entry };
@@ -55,10 +60,16 @@ export async function pickEvent(options: EventPickerOptions): Promise<PickedEven
   picker.busy = true;
   picker.show();
 
-  const groups: { recent: Item[]; saved: Item[]; shared: Item[] } = { recent: recentItems(options), saved: [], shared: [] };
+  const groups: { triggers: Item[]; recent: Item[]; saved: Item[]; shared: Item[] } = {
+    triggers: [],
+    recent: recentItems(options),
+    saved: [],
+    shared: [],
+  };
   const templates = templateItems();
   const render = () => {
     picker.items = [
+      ...section("From the function's triggers", groups.triggers),
       { label: '$(json) Empty event', description: '{}', entry: { kind: 'empty' }, buttons: [EDIT] },
       ...section('Recent', groups.recent),
       ...section('Saved in this workspace', groups.saved),
@@ -74,6 +85,18 @@ export async function pickEvent(options: EventPickerOptions): Promise<PickedEven
   render();
   await loadSaved().catch(() => {});
   render();
+  // Rendered when the function is found; a lookup that fails leaves the section out.
+  options.triggerEvents
+    ?.then((events) => {
+      groups.triggers = events.map((triggerEvent) => ({
+        label: `$(zap) ${triggerEvent.title}`,
+        description: triggerEvent.templateId,
+        entry: { kind: 'trigger', triggerEvent },
+        buttons: [EDIT],
+      }));
+      render();
+    })
+    .catch(() => {});
   picker.busy = false;
   options.onShown?.(performance.now() - started);
   if (options.shared !== undefined) {
@@ -255,6 +278,14 @@ async function resolveEntry(entry: Entry, target: InvokeTarget, askParameters: b
       }
       const context = defaultContext(target.kind === 'remote' ? { region: target.region } : {});
       return { event: entry.template.generate(values, context), label: entry.template.title };
+    }
+    case 'trigger': {
+      const { templateId, values, title, region, accountId } = entry.triggerEvent;
+      const context = defaultContext({
+        ...(region === undefined ? {} : { region }),
+        ...(accountId === undefined ? {} : { accountId }),
+      });
+      return { event: generateEvent(templateId, values, context), label: title };
     }
     case 'note':
       return undefined;

@@ -15,7 +15,9 @@ import {
   type FunctionDetails,
   type FunctionVersion,
 } from '../core/aws/deployed-functions';
-import { getUrlTrigger, listEventSourceTriggers, listPolicyTriggers, type Trigger } from '../core/aws/triggers';
+import { getUrlTrigger, listEventSourceTriggers, listPolicyTriggers } from '../core/aws/triggers';
+import type { Trigger } from '../core/model/trigger';
+import { describeTrigger, triggerTooltip } from './trigger-rows';
 import type { AwsClients } from './aws';
 import type { Ctx } from './ctx';
 
@@ -470,25 +472,6 @@ function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 }
 
-function describeTrigger(trigger: Trigger): { label: string; description: string; icon: string } {
-  switch (trigger.kind) {
-    case 'url':
-      return { label: `Function URL: ${trigger.url}`, description: `auth ${trigger.authType}`, icon: 'link' };
-    case 'eventSource':
-      return {
-        label: `${trigger.service}: ${trigger.source}`,
-        description: `${trigger.state}${trigger.batchSize === undefined ? '' : ` · batch ${trigger.batchSize}`}`,
-        icon: 'inbox',
-      };
-    case 'policy':
-      return {
-        label: `${trigger.service}: ${trigger.source}`,
-        description: trigger.statementId === '' ? 'resource policy' : `policy ${trigger.statementId}`,
-        icon: 'shield',
-      };
-  }
-}
-
 /** The one place rows become tree items. `contextValue` is the row's kind, for the menus. */
 export function toTreeItem(node: FunctionsNode): vscode.TreeItem {
   const None = vscode.TreeItemCollapsibleState.None;
@@ -517,8 +500,7 @@ export function toTreeItem(node: FunctionsNode): vscode.TreeItem {
       const item = new vscode.TreeItem(label, None);
       item.description = description;
       item.iconPath = new vscode.ThemeIcon(icon);
-      item.tooltip =
-        node.trigger.kind === 'url' ? node.trigger.url : 'sourceArn' in node.trigger ? (node.trigger.sourceArn ?? label) : label;
+      item.tooltip = triggerTooltip(node.trigger);
       item.contextValue = `trigger.${node.trigger.kind}`;
       return item;
     }

@@ -8,6 +8,8 @@ import { SAVED_EVENTS_FOLDER, SavedEventStore } from '../core/events/saved-event
 import { describeTarget, invokeFunction, type InvocationResult, type InvokeTarget } from '../core/invoke/invocation';
 import type { AwsClients } from './aws';
 import type { Ctx } from './ctx';
+import { eventsForTrigger } from '../core/events/trigger-events';
+import type { Trigger } from '../core/model/trigger';
 import { pickEvent, type PickedEvent } from './event-picker';
 import { pickQualifier, pickRemoteFunctionAndHold, type HeldFunctionPick } from './function-picker';
 import type { LocalEmulator } from './local-emulator';
@@ -94,7 +96,11 @@ export class Invoker {
         return fn;
       });
     const target: InvokeTarget = { kind: 'local', functionName: name };
-    const picking = this.chooseEvent(target, args, undefined, lookup.signal, () => shown());
+    const picking = this.chooseEvent(target, args, {
+      signal: lookup.signal,
+      whenShown: () => shown(),
+      triggers: found.then((fn) => fn?.fn.triggers ?? []),
+    });
     if (args.event !== undefined) shown();
     const [fn, picked] = await Promise.all([found, picking]);
     if (fn === undefined) {
@@ -137,7 +143,9 @@ export class Invoker {
         ...(qualifier === undefined ? {} : { qualifier }),
         ...(connection.profile === undefined ? {} : { profile: connection.profile }),
       };
-      picked = await this.chooseEvent(target, args, async () => new SharedEvents(await this.aws.schemas()).list(functionName));
+      picked = await this.chooseEvent(target, args, {
+        shared: async () => new SharedEvents(await this.aws.schemas()).list(functionName),
+      });
     } finally {
       held?.release();
     }
@@ -156,15 +164,28 @@ export class Invoker {
 
   /** The event picker for a local function, with its saved and recent events; for the debugger. */
   chooseLocalEvent(functionName: string): Promise<PickedEvent | undefined> {
-    return this.chooseEvent({ kind: 'local', functionName }, {});
+    return this.chooseEvent(
+      { kind: 'local', functionName },
+      {},
+      { triggers: this.functions.find(functionName).then((fn) => fn?.fn.triggers ?? []) },
+    );
   }
 
   private async chooseEvent(
     target: InvokeTarget,
     args: InvokeArguments,
-    shared?: () => Promise<SharedEvent[]>,
-    signal?: AbortSignal,
-    whenShown?: () => void,
+    {
+      shared,
+      signal,
+      whenShown,
+      triggers,
+    }: {
+      shared?: () => Promise<SharedEvent[]>;
+      signal?: AbortSignal;
+      whenShown?: () => void;
+      /** The function's triggers, once it is found: the events they send are offered first. */
+      triggers?: Promise<readonly Trigger[]>;
+    } = {},
   ) {
     if (args.event !== undefined) return { event: args.event, label: args.eventLabel ?? 'given event' };
     return pickEvent({
@@ -173,6 +194,7 @@ export class Invoker {
       recent: this.recent,
       ...(shared === undefined ? {} : { shared }),
       ...(signal === undefined ? {} : { signal }),
+      ...(triggers === undefined ? {} : { triggerEvents: triggers.then((list) => list.flatMap(eventsForTrigger)) }),
       onShown: (ms) => {
         this.diagnostics.eventPickerShownMs = ms;
         this.diagnostics.eventPickerShownAt = performance.now();

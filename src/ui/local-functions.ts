@@ -49,6 +49,8 @@ export class LocalFunctions implements vscode.Disposable {
   private rescan: NodeJS.Timeout | undefined;
   /** How long the last full discovery took, for the log and the benchmark. */
   lastScanMs: number | undefined;
+  /** What the last discovery could not read (a template that does not parse, a broken settings file...). */
+  private problemsFound: readonly DiscoveryProblem[] = [];
 
   constructor(private readonly ctx: Ctx) {
     const dist = vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist');
@@ -85,6 +87,12 @@ export class LocalFunctions implements vscode.Disposable {
       });
     }
     return this.cached;
+  }
+
+  /** The files the current listing could not read or use, each located at its line. */
+  async problems(): Promise<readonly DiscoveryProblem[]> {
+    await this.list();
+    return this.problemsFound;
   }
 
   /** Whether discovery's threads are running (so the parser will write its own code cache). */
@@ -184,6 +192,7 @@ export class LocalFunctions implements vscode.Disposable {
       }
     }
     this.showProblems(problems);
+    this.problemsFound = problems;
     this.lastScanMs = performance.now() - started;
     this.ctx.log.info(`Found ${functions.length} local function(s) in ${this.lastScanMs.toFixed(0)} ms.`);
     void vscode.commands.executeCommand('setContext', 'lambdaWorkbench.discoveryReady', true);

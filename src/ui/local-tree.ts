@@ -1,10 +1,14 @@
 // The Local view: the workspace's functions grouped by what describes them (SAM templates,
-// serverless.yml, handler code alone), each with its saved events, which invoke on a click.
-import { join } from 'node:path';
+// serverless.yml, handler code alone), each with its triggers, what Lambda would refuse in it, and
+// its saved events, which invoke on a click; above them, the files that could not be read. A
+// problem row opens its file at the line.
+import { join, relative } from 'node:path';
 import * as vscode from 'vscode';
 import { SAVED_EVENTS_FOLDER, SavedEventStore, type SavedEvent } from '../core/events/saved-events';
-import type { FunctionSource } from '../core/discovery/types';
+import type { DiscoveryProblem, FunctionSource } from '../core/discovery/types';
+import type { Trigger } from '../core/model/trigger';
 import type { LocalFunction, LocalFunctions } from './local-functions';
+import { describeTrigger, triggerTooltip } from './trigger-rows';
 
 export type LocalNode =
   | { readonly kind: 'group'; readonly source: FunctionSource; readonly functions: readonly LocalFunction[] }
@@ -16,7 +20,13 @@ export type LocalNode =
       readonly event: unknown;
       readonly saved: SavedEvent;
     }
+  | { readonly kind: 'trigger'; readonly functionName: string; readonly trigger: Trigger }
+  | { readonly kind: 'problems'; readonly problems: readonly DiscoveryProblem[] }
+  | { readonly kind: 'problem'; readonly file: string; readonly line: number; readonly message: string }
   | { readonly kind: 'message'; readonly text: string; readonly tooltip?: string };
+
+/** A function's problem as discovery words it: `<file>:<line>: <sentence>`. */
+const LOCATED = /^(.+?):(\d+): (.*)$/s;
 
 const GROUPS: Record<FunctionSource, { label: string; icon: string }> = {
   template: { label: 'SAM templates', icon: 'file-code' },
@@ -42,31 +52,50 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
   async getChildren(node?: LocalNode): Promise<LocalNode[]> {
     if (node === undefined) {
       const functions = await this.functions.list();
-      return (Object.keys(GROUPS) as FunctionSource[])
+      const problems = await this.functions.problems();
+      const groups: LocalNode[] = (Object.keys(GROUPS) as FunctionSource[])
         .map((source) => ({ kind: 'group' as const, source, functions: functions.filter((f) => f.fn.source === source) }))
         .filter((group) => group.functions.length > 0);
+      return problems.length === 0 ? groups : [{ kind: 'problems', problems }, ...groups];
     }
     if (node.kind === 'group') {
       return node.functions.map((local) => ({ kind: 'localFunction', functionName: local.fn.config.name, local }));
     }
-    if (node.kind === 'localFunction') {
-      const saved = await this.store(node.local).list(node.functionName);
-      if (saved.length === 0) {
-        return [
-          {
-            kind: 'message',
-            text: 'No saved events',
-            tooltip: 'Invoke the function and choose "Save event" in the result to keep the event here.',
-          },
-        ];
-      }
-      return saved.map((event) => ({
-        kind: 'savedEvent',
-        functionName: node.functionName,
-        eventLabel: event.name,
-        event: event.event,
-        saved: event,
+    if (node.kind === 'problems') {
+      return node.problems.map((problem) => ({
+        kind: 'problem',
+        file: problem.file,
+        line: problem.line,
+        message: problem.message,
       }));
+    }
+    if (node.kind === 'localFunction') {
+      const { fn } = node.local;
+      const triggers: LocalNode[] = fn.triggers.map((trigger) => ({ kind: 'trigger', functionName: node.functionName, trigger }));
+      const problems: LocalNode[] = fn.problems.map((text) => {
+        const [, file, line, message] = LOCATED.exec(text) ?? [];
+        return file === undefined
+          ? { kind: 'problem', file: fn.sourceFile, line: fn.sourceLine, message: text }
+          : { kind: 'problem', file, line: Number(line), message: message ?? text };
+      });
+      const saved = await this.store(node.local).list(node.functionName);
+      const events: LocalNode[] =
+        saved.length === 0
+          ? [
+              {
+                kind: 'message',
+                text: 'No saved events',
+                tooltip: 'Invoke the function and choose "Save event" in the result to keep the event here.',
+              },
+            ]
+          : saved.map((event) => ({
+              kind: 'savedEvent',
+              functionName: node.functionName,
+              eventLabel: event.name,
+              event: event.event,
+              saved: event,
+            }));
+      return [...problems, ...triggers, ...events];
     }
     return [];
   }
@@ -85,14 +114,15 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
         const item = new vscode.TreeItem(fn.config.name, vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `local:${node.local.folder.index}:${fn.id}`;
         item.description = fn.runtimeKnown ? fn.config.runtime : 'runtime not set';
-        item.iconPath = new vscode.ThemeIcon(fn.warnings.length > 0 ? 'warning' : 'symbol-method');
+        item.iconPath = new vscode.ThemeIcon(
+          fn.problems.length > 0 ? 'error' : fn.warnings.length > 0 ? 'warning' : 'symbol-method',
+        );
         item.contextValue = 'localFunction';
         const tooltip = new vscode.MarkdownString(undefined, true);
         tooltip.appendMarkdown(`**${fn.config.name}** · ${fn.runtimeKnown ? fn.config.runtime : 'runtime not set'}\n\n`);
         tooltip.appendMarkdown(`Handler \`${fn.config.handler}\` · ${fn.config.memoryMB} MB · ${fn.config.timeoutSeconds} s\n\n`);
         tooltip.appendMarkdown(`Described in \`${source}\`:${fn.sourceLine}`);
         if (fn.remoteName !== undefined) tooltip.appendMarkdown(`\n\nDeployed as \`${fn.remoteName}\``);
-        if (fn.events.length > 0) tooltip.appendMarkdown(`\n\nTriggers: ${fn.events.join(', ')}`);
         for (const warning of fn.warnings) tooltip.appendMarkdown(`\n\n$(warning) ${warning}`);
         item.tooltip = tooltip;
         return item;
@@ -110,6 +140,38 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
           item.command = { command: 'lambdaWorkbench.invokeLocal', title: 'Invoke Locally', arguments: [node] };
         }
         item.contextValue = 'savedEvent';
+        return item;
+      }
+      case 'trigger': {
+        const { label, description, icon } = describeTrigger(node.trigger);
+        const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
+        item.description = description;
+        item.iconPath = new vscode.ThemeIcon(icon);
+        item.tooltip = triggerTooltip(node.trigger);
+        item.contextValue = `localTrigger.${node.trigger.kind}`;
+        return item;
+      }
+      case 'problems': {
+        const item = new vscode.TreeItem('Problems', vscode.TreeItemCollapsibleState.Expanded);
+        item.iconPath = new vscode.ThemeIcon('error');
+        item.description = `${node.problems.length}`;
+        item.tooltip = 'Files Lambda Workbench found but could not use; the functions of the others are listed below.';
+        item.contextValue = 'localProblems';
+        return item;
+      }
+      case 'problem': {
+        const item = new vscode.TreeItem(node.message, vscode.TreeItemCollapsibleState.None);
+        const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(node.file));
+        item.description = `${folder === undefined ? node.file : relative(folder.uri.fsPath, node.file)}:${node.line}`;
+        item.iconPath = new vscode.ThemeIcon('error');
+        item.tooltip = `${node.file}:${node.line}\n${node.message}`;
+        const line = Math.max(0, node.line - 1);
+        item.command = {
+          command: 'vscode.open',
+          title: 'Open',
+          arguments: [vscode.Uri.file(node.file), { selection: new vscode.Range(line, 0, line, 0) }],
+        };
+        item.contextValue = 'localProblem';
         return item;
       }
       case 'message': {

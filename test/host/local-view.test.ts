@@ -67,8 +67,20 @@ describe('the Local view', () => {
     );
     const hello = rows[0];
     assert.ok(hello);
-    const events = await tree.getChildren(hello);
-    assert.equal(tree.getTreeItem(events[0] as LocalNode).label, 'No saved events');
+    // Its triggers as the template declares them, then its saved events.
+    const children = await tree.getChildren(hello);
+    assert.deepEqual(
+      children.map((child) => {
+        const item = tree.getTreeItem(child);
+        return [item.label, item.description, item.contextValue];
+      }),
+      [
+        ['GET /hello/{name}', 'HTTP API · payload 2.0', 'localTrigger.route'],
+        ['SQS: JobsQueue', 'batch 5', 'localTrigger.eventSource'],
+        ['No saved events', undefined, 'message'],
+      ],
+    );
+    assert.equal(tree.getTreeItem(children[1] as LocalNode).tooltip, 'arn:aws:sqs:us-east-1:123456789012:jobs');
   });
 });
 
@@ -146,5 +158,19 @@ describe('an invalid template', () => {
     );
     const names = (await api.localFunctions()).map((f) => f.fn.config.name);
     assert.ok(names.includes('HelloFunction'), names.join(', '));
+    // The Local view shows it too, above the functions, as a row that opens the file at the line.
+    const tree = api.features().localTree;
+    const [problems] = await tree.getChildren();
+    assert.ok(problems);
+    assert.deepEqual([tree.getTreeItem(problems).label, tree.getTreeItem(problems).description], ['Problems', '1']);
+    const [row] = await tree.getChildren(problems);
+    assert.ok(row);
+    const item = tree.getTreeItem(row);
+    assert.equal(
+      item.description,
+      `invalid-service/template.yaml:${diagnostics[0]?.range.start.line === undefined ? '?' : diagnostics[0].range.start.line + 1}`,
+    );
+    assert.equal(item.command?.command, 'vscode.open');
+    assert.equal((item.command?.arguments?.[0] as vscode.Uri).fsPath, template);
   });
 });

@@ -397,7 +397,7 @@ describe('lambda-workbench reads any project: a template, its nested application
           handler: 'src/hello.handler',
           timeoutSeconds: 10,
           deployedName: 'greetings-prod-hello',
-          triggers: ['httpApi GET /hello/{name}'],
+          triggers: [{ kind: 'route', api: 'http', method: 'GET', path: '/hello/{name}', payloadVersion: '2.0' }],
           handlerCode: 'src/hello.ts:7',
         },
         {
@@ -408,7 +408,7 @@ describe('lambda-workbench reads any project: a template, its nested application
           handler: 'src/goodbye.handler',
           timeoutSeconds: 6,
           deployedName: 'greetings-prod-goodbye',
-          triggers: ['http POST /goodbye'],
+          triggers: [{ kind: 'route', api: 'rest', method: 'POST', path: '/goodbye', payloadVersion: '1.0' }],
           handlerCode: 'src/goodbye.ts:1',
         },
       ],

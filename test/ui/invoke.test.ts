@@ -109,6 +109,19 @@ describe('invoking a function locally, from the palette to the result view', () 
     await wb.page.keyboard.press('Escape');
   });
 
+  test("the event picker offers first the event the function's own route sends, and it invokes", async () => {
+    await wb.runCommand('Lambda: Invoke Locally...');
+    await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'HelloFunction' }).first().click();
+    // Shown once the function is found, above every other entry.
+    const first = wb.page.locator('.quick-input-list .monaco-list-row').first();
+    await first.filter({ hasText: 'GET /hello/{name} (HTTP API, payload 2.0)' }).waitFor();
+    await wb.screenshot('14-picker-trigger-event');
+    await first.click();
+    const view = resultFrame();
+    await view.locator('pre.payload', { hasText: 'hello, name' }).waitFor({ timeout: 60_000 });
+    await view.locator('.status.ok', { hasText: 'Succeeded' }).waitFor();
+  });
+
   /** The request id the result view shows, with its tab brought to the front first (a hidden webview has no page). */
   async function shownRequestId(): Promise<string> {
     await wb.page.locator('.tabs-container .tab', { hasText: 'Lambda: HelloFunction' }).first().click();

@@ -8,7 +8,8 @@ import { after, describe, test } from 'node:test';
 import { HandlerCache } from '../../src/core/discovery/handler-cache';
 import { nodeHandlerTarget, pythonHandlerTarget } from '../../src/core/discovery/handler-files';
 import { parseServerless } from '../../src/core/discovery/serverless';
-import { samEventLabel, serverlessEventLabel } from '../../src/core/discovery/trigger-labels';
+import { samEventTrigger, serverlessEventTriggers } from '../../src/core/discovery/declared-triggers';
+import { triggerLabel } from '../../src/core/model/trigger';
 import type { DiscoveredFunction, DiscoveryResult } from '../../src/core/discovery/types';
 import { inProcessParser } from '../../src/core/discovery/find-handlers';
 import { discoverWorkspace, type DiscoverOptions } from '../../src/core/discovery/workspace';
@@ -77,7 +78,15 @@ describe('a SAM template with Globals, tags, TypeScript and Python functions, an
     assert.equal(fn.config.timeoutSeconds, 15);
     assert.equal(fn.config.memoryMB, 256);
     assert.deepEqual(fn.config.environment, { STAGE: 'dev', TABLE_NAME: 'OrdersTable' });
-    assert.deepEqual(fn.events, ['Api POST /orders', 'SQS OrdersQueue']);
+    assert.deepEqual(fn.triggers, [
+      { kind: 'route', api: 'rest', method: 'POST', path: '/orders', payloadVersion: '1.0' },
+      {
+        kind: 'eventSource',
+        service: 'SQS',
+        source: 'OrdersQueue',
+        sourceArn: 'arn:aws:sqs:us-east-1:123456789012:OrdersQueue',
+      },
+    ]);
     assert.deepEqual(fn.warnings, []);
   });
 
@@ -112,7 +121,11 @@ describe('a SAM template with Globals, tags, TypeScript and Python functions, an
       TABLE_NAME: 'OrdersTable',
       QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/OrdersQueue',
     });
-    assert.deepEqual(fn.events, ['Schedule rate(1 day)', 'DynamoDB OrdersTable']);
+    assert.deepEqual(fn.triggers, [
+      { kind: 'policy', service: 'EventBridge', source: '', principal: 'events.amazonaws.com', schedule: 'rate(1 day)' },
+      // A table's stream ARN holds the time the stream was made: known only once deployed.
+      { kind: 'eventSource', service: 'DynamoDB', source: 'OrdersTable' },
+    ]);
     assert.match(
       fn.warnings.join('\n'),
       /OrdersQueue has no QueueName, so !GetAtt OrdersQueue\.QueueUrl is a placeholder built on the name OrdersQueue/,
@@ -132,7 +145,15 @@ describe('a SAM template with Globals, tags, TypeScript and Python functions, an
       codeDir: 'nested/src',
       code: 'nested/src/notify.js:3:8#handler',
     });
-    assert.deepEqual(fn.events, ['SNS NotifyTopic']);
+    assert.deepEqual(fn.triggers, [
+      {
+        kind: 'policy',
+        service: 'SNS',
+        source: 'NotifyTopic',
+        principal: 'sns.amazonaws.com',
+        sourceArn: 'arn:aws:sns:us-east-1:123456789012:NotifyTopic',
+      },
+    ]);
   });
 
   test('handlers that a template describes are not listed again as code', () => {
@@ -161,7 +182,15 @@ describe('serverless.yml', async () => {
     assert.equal(create.config.memoryMB, 512);
     assert.equal(create.config.timeoutSeconds, 10);
     assert.deepEqual(create.config.environment, { TABLE_NAME: 'orders-dev', SECRET: '${ssm:/orders/secret}' });
-    assert.deepEqual(create.events, ['http POST /orders', 'sqs orders-queue']);
+    assert.deepEqual(create.triggers, [
+      { kind: 'route', api: 'rest', method: 'POST', path: '/orders', payloadVersion: '1.0' },
+      {
+        kind: 'eventSource',
+        service: 'SQS',
+        source: 'orders-queue',
+        sourceArn: 'arn:aws:sqs:us-east-1:123456789012:orders-queue',
+      },
+    ]);
     assert.deepEqual(create.warnings, [
       'functions.create.environment.SECRET: ${ssm:/orders/secret} cannot be resolved locally; the text is kept as written.',
     ]);
@@ -184,11 +213,16 @@ describe('serverless.yml', async () => {
     assert.equal(list.config.timeoutSeconds, 6, "the Serverless Framework's default");
     assert.equal(list.config.memoryMB, 512);
     assert.equal(list.config.environment['PAGE_SIZE'], '20');
-    assert.deepEqual(list.events, [
-      'httpApi GET /orders',
-      'schedule rate(5 minutes)',
-      's3 uploads-bucket',
-      'stream dynamodb Orders',
+    assert.deepEqual(list.triggers, [
+      { kind: 'route', api: 'http', method: 'GET', path: '/orders', payloadVersion: '2.0' },
+      { kind: 'policy', service: 'EventBridge', source: '', principal: 'events.amazonaws.com', schedule: 'rate(5 minutes)' },
+      { kind: 'policy', service: 'S3', source: 'uploads-bucket', principal: 's3.amazonaws.com' },
+      {
+        kind: 'eventSource',
+        service: 'DynamoDB',
+        source: 'Orders',
+        sourceArn: 'arn:aws:dynamodb:us-east-1:123456789012:table/Orders/stream/2024-01-01T00:00:00.000',
+      },
     ]);
     assert.deepEqual(
       result.functions.map((f) => f.id),
@@ -284,7 +318,7 @@ describe('handlers found in code alone', async () => {
     assert.equal(fn.config.timeoutSeconds, 3);
     assert.equal(fn.config.memoryMB, 128);
     assert.deepEqual(fn.config.environment, {});
-    assert.deepEqual(fn.events, []);
+    assert.deepEqual(fn.triggers, []);
     assert.equal(fn.remoteName, undefined);
     assert.equal(fn.handlerCode?.language, 'typescript');
     assert.equal(byId(result, 'src/sync.mjs#handler').handlerCode?.language, 'javascript');
@@ -330,10 +364,10 @@ describe('a monorepo: two services, installed packages, build output, a broken t
 
   test('the same logical id in two templates gets unique names: the later one takes its folder', () => {
     assert.deepEqual(
-      result.functions.map((f) => [f.id, f.config.name, f.config.logicalId, f.events.join()]),
+      result.functions.map((f) => [f.id, f.config.name, f.config.logicalId, f.triggers.map(triggerLabel).join()]),
       [
-        ['services/orders/template.yaml#ApiFunction', 'ApiFunction', undefined, 'HttpApi GET /orders'],
-        ['services/users/template.yaml#ApiFunction', 'ApiFunction-users', 'ApiFunction', 'HttpApi GET /users'],
+        ['services/orders/template.yaml#ApiFunction', 'ApiFunction', undefined, 'GET /orders (HTTP API)'],
+        ['services/users/template.yaml#ApiFunction', 'ApiFunction-users', 'ApiFunction', 'GET /users (HTTP API)'],
       ],
     );
     assert.equal(
@@ -490,6 +524,60 @@ test('a cache file carries what was found to the next process', async () => {
   assert.deepEqual(again.functions, first.functions);
 });
 
+describe('YAML as real templates write it: merge keys, foreign tags, directives', async () => {
+  const root = join(scratch, 'yaml-forms');
+  mkdirSync(join(root, 'src'), { recursive: true });
+  writeFileSync(join(root, 'src/app.js'), 'exports.handler = async () => 1;\n');
+  writeFileSync(
+    join(root, 'template.yaml'),
+    [
+      "AWSTemplateFormatVersion: '2010-09-09'",
+      'Transform: AWS::Serverless-2016-10-31',
+      'Resources:',
+      '  First:',
+      '    Type: AWS::Serverless::Function',
+      '    Properties: &common',
+      '      CodeUri: src/',
+      '      Handler: app.handler',
+      '      Runtime: nodejs20.x',
+      '      Timeout: 9',
+      '  Second:',
+      '    Type: AWS::Serverless::Function',
+      '    Properties:',
+      '      <<: *common',
+      '      Timeout: 20',
+      '      Environment:',
+      '        Variables:',
+      '          MODE: !Custom fast',
+      '',
+    ].join('\n'),
+  );
+  const result = await discoverWorkspace(root, options, inProcessParser);
+
+  test('a merge key (<<: *common) merges the anchored map under the keys written beside it', () => {
+    assert.deepEqual(
+      result.functions.map((f) => [f.config.name, f.config.runtime, f.config.handler, f.config.timeoutSeconds]),
+      [
+        ['First', 'nodejs20.x', 'app.handler', 9],
+        ['Second', 'nodejs20.x', 'app.handler', 20],
+      ],
+    );
+  });
+
+  test("a tag that is not CloudFormation's is a problem at its line, its value read as written, and the functions still list", () => {
+    assert.deepEqual(result.problems, [
+      {
+        file: join(root, 'template.yaml'),
+        line: 18,
+        column: 16,
+        message:
+          'template.yaml: the tag !Custom is not one CloudFormation knows, so its value is read as if it were not tagged. Use a CloudFormation tag (!Ref, !Sub, !GetAtt...) or remove it.',
+      },
+    ]);
+    assert.deepEqual(result.functions[1]?.config.environment, { MODE: 'fast' });
+  });
+});
+
 describe('the handler cache', () => {
   const file = '/work/app/src/a.ts';
   const handler = { file, exportName: 'handler', line: 3, column: 13, language: 'typescript' } as const;
@@ -559,57 +647,128 @@ describe('handler strings to files, and triggers to labels', () => {
     assert.equal(pythonHandlerTarget('/app', 'handler'), undefined);
   });
 
-  test('SAM events', () => {
-    const labels = [
+  test('SAM events: routes with their API, payload version and authorizer; mappings, services and schedules', () => {
+    // The template around the events: strings resolve as they are; the implicit REST API has a default authorizer.
+    const context = {
+      resolve: (value: unknown) => (typeof value === 'string' ? value : undefined),
+      defaultAuthorizer: (api: 'rest' | 'http', apiId: string | undefined) =>
+        api === 'rest' && apiId === undefined ? 'CognitoAuth' : undefined,
+    };
+    const triggers = [
       { Type: 'HttpApi' },
       { Type: 'Api', Properties: { Path: 'users/{id}', Method: 'any' } },
+      { Type: 'Api', Properties: { Path: '/health', Method: 'get', Auth: { Authorizer: 'NONE' } } },
+      {
+        Type: 'HttpApi',
+        Properties: {
+          ApiId: { Ref: 'OrdersApi' },
+          Path: '/orders',
+          Method: 'post',
+          PayloadFormatVersion: '1.0',
+          Auth: { Authorizer: 'Jwt' },
+        },
+      },
       { Type: 'S3', Properties: { Bucket: { Ref: 'Uploads' }, Events: 's3:ObjectCreated:*' } },
-      { Type: 'SQS', Properties: { Queue: 'arn:aws:sqs:eu-west-1:123456789012:jobs' } },
+      { Type: 'SQS', Properties: { Queue: 'arn:aws:sqs:eu-west-1:123456789012:jobs', BatchSize: 10 } },
       { Type: 'Kinesis', Properties: { Stream: { 'Fn::GetAtt': ['Clicks', 'Arn'] } } },
       { Type: 'ScheduleV2', Properties: { ScheduleExpression: 'cron(0 8 * * ? *)' } },
       { Type: 'EventBridgeRule', Properties: { Pattern: { source: ['aws.ec2', 'my.app'] } } },
-      { Type: 'CloudWatchEvent', Properties: { Pattern: { 'detail-type': ['x'] } } },
-      { Type: 'Cognito', Properties: {} },
+      { Type: 'Cognito', Properties: { UserPool: { Ref: 'Users' }, Trigger: ['PreSignUp', 'PostConfirmation'] } },
+      { Type: 'AlexaSkill' },
       { NoType: true },
-    ].map((event) => samEventLabel(event));
-    assert.deepEqual(labels, [
-      'HttpApi $default',
-      'Api ANY /users/{id}',
-      'S3 Uploads',
-      'SQS jobs',
-      'Kinesis Clicks',
-      'ScheduleV2 cron(0 8 * * ? *)',
-      'EventBridgeRule aws.ec2,my.app',
-      'CloudWatchEvent',
-      'Cognito',
+    ].map((event) => samEventTrigger(event, context));
+    assert.deepEqual(triggers, [
+      { kind: 'route', api: 'http', method: 'ANY', path: '$default', payloadVersion: '2.0' },
+      { kind: 'route', api: 'rest', method: 'ANY', path: '/users/{id}', payloadVersion: '1.0', authorizer: 'CognitoAuth' },
+      { kind: 'route', api: 'rest', method: 'GET', path: '/health', payloadVersion: '1.0' },
+      {
+        kind: 'route',
+        api: 'http',
+        apiId: 'OrdersApi',
+        method: 'POST',
+        path: '/orders',
+        payloadVersion: '1.0',
+        authorizer: 'Jwt',
+      },
+      { kind: 'policy', service: 'S3', source: 'Uploads', principal: 's3.amazonaws.com', events: ['s3:ObjectCreated:*'] },
+      {
+        kind: 'eventSource',
+        service: 'SQS',
+        source: 'jobs',
+        sourceArn: 'arn:aws:sqs:eu-west-1:123456789012:jobs',
+        batchSize: 10,
+      },
+      { kind: 'eventSource', service: 'Kinesis', source: 'Clicks' },
+      {
+        kind: 'policy',
+        service: 'EventBridge Scheduler',
+        source: '',
+        principal: 'scheduler.amazonaws.com',
+        schedule: 'cron(0 8 * * ? *)',
+      },
+      { kind: 'policy', service: 'EventBridge', source: '', principal: 'events.amazonaws.com' },
+      {
+        kind: 'policy',
+        service: 'Cognito',
+        source: 'Users',
+        principal: 'cognito-idp.amazonaws.com',
+        events: ['PreSignUp', 'PostConfirmation'],
+      },
+      { kind: 'policy', service: 'Alexa', source: '', principal: 'alexa-appkit.amazon.com' },
       undefined,
     ]);
+    assert.deepEqual(
+      triggers.slice(0, 6).map((trigger) => trigger && triggerLabel(trigger)),
+      [
+        '$default (HTTP API)',
+        'ANY /users/{id} (REST API)',
+        'GET /health (REST API)',
+        'POST /orders (HTTP API OrdersApi)',
+        'S3 Uploads',
+        'SQS jobs',
+      ],
+    );
   });
 
-  test('serverless.yml events', () => {
-    const labels = [
+  test('serverless.yml events: routes, mappings, services, one trigger per schedule rate', () => {
+    const context = { resolve: (value: unknown) => value, httpApiPayload: '2.0' as const };
+    const triggers = [
       { http: 'GET users/{id}' },
+      { http: { method: 'post', path: 'orders', authorizer: { name: 'auth', type: 'request' } } },
       { httpApi: '*' },
       { httpApi: { method: '*', path: '/any' } },
       { sns: 'alerts' },
-      { sqs: { arn: { 'Fn::GetAtt': ['JobsQueue', 'Arn'] } } },
+      { sqs: { arn: { 'Fn::GetAtt': ['JobsQueue', 'Arn'] }, batchSize: 5 } },
       { schedule: { rate: ['rate(1 hour)', 'cron(0 12 * * ? *)'] } },
       { stream: { type: 'kinesis', arn: 'arn:aws:kinesis:us-east-1:123456789012:stream/clicks' } },
       { eventBridge: { pattern: { source: ['my.app'] } } },
       { websocket: { route: '$connect' } },
       { cloudwatchLog: '/aws/lambda/other' },
-    ].map((event) => serverlessEventLabel(event));
-    assert.deepEqual(labels, [
-      'http GET /users/{id}',
-      'httpApi *',
-      'httpApi ANY /any',
-      'sns alerts',
-      'sqs JobsQueue',
-      'schedule rate(1 hour), cron(0 12 * * ? *)',
-      'stream kinesis clicks',
-      'eventBridge my.app',
-      'websocket $connect',
-      'cloudwatchLog',
+    ].flatMap((event) => serverlessEventTriggers(event, context));
+    assert.deepEqual(triggers, [
+      { kind: 'route', api: 'rest', method: 'GET', path: '/users/{id}', payloadVersion: '1.0' },
+      { kind: 'route', api: 'rest', method: 'POST', path: '/orders', payloadVersion: '1.0', authorizer: 'auth' },
+      { kind: 'route', api: 'http', method: 'ANY', path: '$default', payloadVersion: '2.0' },
+      { kind: 'route', api: 'http', method: 'ANY', path: '/any', payloadVersion: '2.0' },
+      { kind: 'policy', service: 'SNS', source: 'alerts', principal: 'sns.amazonaws.com' },
+      { kind: 'eventSource', service: 'SQS', source: 'JobsQueue', batchSize: 5 },
+      { kind: 'policy', service: 'EventBridge', source: '', principal: 'events.amazonaws.com', schedule: 'rate(1 hour)' },
+      { kind: 'policy', service: 'EventBridge', source: '', principal: 'events.amazonaws.com', schedule: 'cron(0 12 * * ? *)' },
+      {
+        kind: 'eventSource',
+        service: 'Kinesis',
+        source: 'clicks',
+        sourceArn: 'arn:aws:kinesis:us-east-1:123456789012:stream/clicks',
+      },
+      {
+        kind: 'policy',
+        service: 'EventBridge',
+        source: 'my.app',
+        principal: 'events.amazonaws.com',
+        pattern: { source: ['my.app'] },
+      },
+      { kind: 'policy', service: 'API Gateway', source: 'WebSocket $connect', principal: 'apigateway.amazonaws.com' },
+      { kind: 'policy', service: 'CloudWatch Logs', source: '/aws/lambda/other', principal: 'logs.amazonaws.com' },
     ]);
   });
 });

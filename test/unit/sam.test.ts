@@ -98,6 +98,115 @@ Resources:
     );
   });
 
+  test("triggers: an HttpApi route with the API's default authorizer from Globals, a Function URL, and the mappings, URLs and permissions CloudFormation resources point at a function", () => {
+    const functions = parseTemplate(
+      `
+Globals:
+  Function:
+    Runtime: nodejs22.x
+  HttpApi:
+    Auth:
+      DefaultAuthorizer: OAuth
+Resources:
+  Api:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.handler
+      FunctionUrlConfig:
+        AuthType: AWS_IAM
+        InvokeMode: RESPONSE_STREAM
+      Events:
+        Get:
+          Type: HttpApi
+          Properties:
+            Path: /items/{id}
+            Method: get
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Handler: index.handler
+      Code: ./worker
+  Jobs:
+    Type: AWS::SQS::Queue
+    Properties: { QueueName: jobs }
+  Mapping:
+    Type: AWS::Lambda::EventSourceMapping
+    Properties:
+      FunctionName: !Ref Worker
+      EventSourceArn: !GetAtt Jobs.Arn
+      BatchSize: 25
+  WorkerUrl:
+    Type: AWS::Lambda::Url
+    Properties:
+      TargetFunctionArn: !GetAtt Worker.Arn
+      AuthType: NONE
+  FromBucket:
+    Type: AWS::Lambda::Permission
+    Properties:
+      FunctionName: !GetAtt Worker.Arn
+      Action: lambda:InvokeFunction
+      Principal: s3.amazonaws.com
+      SourceArn: arn:aws:s3:::photos
+`,
+      path,
+    );
+    assert.deepEqual(
+      functions.map((fn) => [fn.logicalId, fn.triggers]),
+      [
+        [
+          'Api',
+          [
+            { kind: 'route', api: 'http', method: 'GET', path: '/items/{id}', payloadVersion: '2.0', authorizer: 'OAuth' },
+            { kind: 'url', authType: 'AWS_IAM', invokeMode: 'RESPONSE_STREAM' },
+          ],
+        ],
+        [
+          'Worker',
+          [
+            {
+              kind: 'eventSource',
+              service: 'SQS',
+              source: 'Jobs',
+              sourceArn: 'arn:aws:sqs:us-east-1:123456789012:jobs',
+              batchSize: 25,
+            },
+            { kind: 'url', authType: 'NONE' },
+            { kind: 'policy', service: 'S3', source: 'photos', principal: 's3.amazonaws.com', sourceArn: 'arn:aws:s3:::photos' },
+          ],
+        ],
+      ],
+    );
+  });
+
+  test('an SSM parameter type and !ImportValue are warnings that say how to give the value; an override is used as given', () => {
+    const text = `
+Parameters:
+  DbHost:
+    Type: AWS::SSM::Parameter::Value<String>
+    Default: /shop/db/host
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.handler
+      Runtime: nodejs22.x
+      Environment:
+        Variables:
+          DB_HOST: !Ref DbHost
+          VPC: !ImportValue network-VpcId
+`;
+    const [fn] = parseTemplate(text, path);
+    assert.deepEqual(fn?.config.environment, { DB_HOST: '', VPC: '' });
+    assert.deepEqual(fn?.warnings, [
+      'Fn.Environment.DB_HOST: the parameter DbHost is read from SSM Parameter Store (/shop/db/host), which a local run does not read; give it a value with --parameter-overrides DbHost=<value> (or in samconfig.toml).',
+      'Fn.Environment.VPC: !ImportValue network-VpcId is another stack\'s export, which a local run cannot read; give the variable its value in .lambda/functions.json ("environment") or, from a terminal, an env file (--env-file).',
+      'Fn: environment variable DB_HOST has a value that cannot be resolved locally; it is left empty.',
+      'Fn: environment variable VPC has a value that cannot be resolved locally; it is left empty.',
+    ]);
+    const [given] = parseTemplate(text, path, { parameters: { DbHost: 'db.internal' } });
+    assert.equal(given?.config.environment['DB_HOST'], 'db.internal');
+  });
+
   test('esbuild build metadata is kept', () => {
     const [fn] = parseTemplate(
       `

@@ -1,39 +1,8 @@
-// What makes a function run: event source mappings (Lambda polls a queue or stream), services
-// allowed by the function's resource policy to invoke it (API Gateway, S3, SNS, EventBridge...),
-// and its Function URL. Each of the three is read on its own, so one failing leaves the others.
+// A deployed function's triggers, read from Lambda: event source mappings (Lambda polls a queue or
+// stream), services its resource policy lets invoke it (API Gateway, S3, SNS, EventBridge...), and
+// its Function URL. Each of the three is read on its own, so one failing leaves the others.
 import type { EventSourceMappingConfiguration, LambdaClient } from '@aws-sdk/client-lambda';
-
-export interface EventSourceTrigger {
-  readonly kind: 'eventSource';
-  readonly uuid: string;
-  /** "SQS", "DynamoDB", "Kinesis"... */
-  readonly service: string;
-  /** The queue, table or stream name. */
-  readonly source: string;
-  readonly sourceArn: string;
-  readonly state: string;
-  readonly batchSize?: number;
-}
-
-export interface PolicyTrigger {
-  readonly kind: 'policy';
-  readonly statementId: string;
-  /** "API Gateway", "S3", "SNS", "EventBridge", or the principal for anything else. */
-  readonly service: string;
-  /** What invokes it, read from SourceArn: an API and route, a bucket, a topic, a rule. */
-  readonly source: string;
-  readonly principal: string;
-  readonly sourceArn?: string;
-  readonly sourceAccount?: string;
-}
-
-export interface UrlTrigger {
-  readonly kind: 'url';
-  readonly url: string;
-  readonly authType: string;
-}
-
-export type Trigger = EventSourceTrigger | PolicyTrigger | UrlTrigger;
+import { ARN_SERVICES, PRINCIPAL_SERVICES, type EventSourceTrigger, type PolicyTrigger, type UrlTrigger } from '../model/trigger';
 
 /** The last part of an ARN's resource: the queue, table, topic or rule name. */
 function resourceName(arn: string): string {
@@ -42,15 +11,6 @@ function resourceName(arn: string): string {
     ? (resource.split('/')[1] ?? resource)
     : (resource.split('/').pop() ?? resource);
 }
-
-const ARN_SERVICES: Record<string, string> = {
-  sqs: 'SQS',
-  dynamodb: 'DynamoDB',
-  kinesis: 'Kinesis',
-  kafka: 'MSK',
-  mq: 'Amazon MQ',
-  docdb: 'DocumentDB',
-};
 
 export function toEventSourceTrigger(mapping: EventSourceMappingConfiguration): EventSourceTrigger {
   const sourceArn = mapping.EventSourceArn ?? '';
@@ -74,21 +34,6 @@ interface PolicyStatement {
   Action?: unknown;
   Condition?: Record<string, Record<string, unknown>>;
 }
-
-const PRINCIPAL_SERVICES: Record<string, string> = {
-  'apigateway.amazonaws.com': 'API Gateway',
-  's3.amazonaws.com': 'S3',
-  'sns.amazonaws.com': 'SNS',
-  'events.amazonaws.com': 'EventBridge',
-  'logs.amazonaws.com': 'CloudWatch Logs',
-  'elasticloadbalancing.amazonaws.com': 'Application Load Balancer',
-  'iot.amazonaws.com': 'IoT',
-  'cognito-idp.amazonaws.com': 'Cognito',
-  'alexa-appkit.amazon.com': 'Alexa',
-  'secretsmanager.amazonaws.com': 'Secrets Manager',
-  'scheduler.amazonaws.com': 'EventBridge Scheduler',
-  'ses.amazonaws.com': 'SES',
-};
 
 function principalOf(principal: unknown): string {
   if (typeof principal === 'string') return principal;
@@ -156,7 +101,7 @@ export function parsePolicyTriggers(policyText: string): PolicyTrigger[] {
     const sourceAccount = conditionValue(statement, 'AWS:SourceAccount');
     triggers.push({
       kind: 'policy',
-      statementId: typeof statement.Sid === 'string' ? statement.Sid : '',
+      ...(typeof statement.Sid === 'string' && statement.Sid !== '' ? { statementId: statement.Sid } : {}),
       service,
       source: service === 'Account' ? principal : describeSource(service, sourceArn, principal),
       principal,
@@ -204,7 +149,12 @@ export async function getUrlTrigger(client: LambdaClient, functionName: string):
     const output = await client.send(new GetFunctionUrlConfigCommand({ FunctionName: functionName }));
     return output.FunctionUrl === undefined
       ? undefined
-      : { kind: 'url', url: output.FunctionUrl, authType: output.AuthType ?? 'NONE' };
+      : {
+          kind: 'url',
+          url: output.FunctionUrl,
+          authType: output.AuthType ?? 'NONE',
+          ...(output.InvokeMode === undefined ? {} : { invokeMode: output.InvokeMode }),
+        };
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw error;

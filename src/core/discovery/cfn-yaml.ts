@@ -46,6 +46,11 @@ export interface LocatedYaml {
   readonly value: unknown;
   /** The 1-based line of the key at the end of a path of map keys, such as `['Resources', 'Hello']`. */
   lineOf(keys: readonly string[]): number | undefined;
+  /**
+   * What was read but not understood, each at its line: a tag that is not CloudFormation's (its
+   * value is read as if untagged), a `%TAG` or `%YAML` directive the parser does not follow.
+   */
+  readonly warnings: readonly YamlSyntaxError[];
 }
 
 /** Where a YAML file first goes wrong: 1-based line, 0-based column, and what is wrong. */
@@ -63,7 +68,15 @@ export function parseLocatedYaml(text: string): { ok: true; yaml: LocatedYaml } 
   const lineCounter = new LineCounter();
   let document: ReturnType<typeof parseDocument>;
   try {
-    document = parseDocument(text, { customTags: CLOUDFORMATION_TAGS, uniqueKeys: false, lineCounter });
+    // `merge`: `<<: *common` (YAML 1.1 merge keys) merges the anchored map, as the AWS tools read it.
+    // `logLevel`: the parser's own warnings are returned located, never printed on stderr.
+    document = parseDocument(text, {
+      customTags: CLOUDFORMATION_TAGS,
+      uniqueKeys: false,
+      merge: true,
+      lineCounter,
+      logLevel: 'error',
+    });
   } catch (thrown) {
     return { ok: false, error: { line: 1, column: 0, message: unreadable(thrown) } };
   }
@@ -93,7 +106,21 @@ export function parseLocatedYaml(text: string): { ok: true; yaml: LocatedYaml } 
     }
     return line;
   };
-  return { ok: true, yaml: { value, lineOf } };
+  const warnings = document.warnings.map((warning) => {
+    const position = warning.linePos?.[0] ?? { line: 1, col: 1 };
+    const first = (warning.message.split('\n')[0] ?? warning.message).replace(/ at line \d+, column \d+:?$/, '');
+    return { line: position.line, column: Math.max(0, position.col - 1), message: describeWarning(first) };
+  });
+  return { ok: true, yaml: { value, lineOf, warnings } };
+}
+
+/** A parser warning in a reader's words, with what was done about it and the next step. */
+function describeWarning(message: string): string {
+  const tag = /^Unresolved tag: (.+)$/.exec(message);
+  if (tag !== null) {
+    return `the tag ${tag[1]} is not one CloudFormation knows, so its value is read as if it were not tagged. Use a CloudFormation tag (!Ref, !Sub, !GetAtt...) or remove it.`;
+  }
+  return `${message.replace(/\.$/, '')}; the rest of the file is read. Remove or fix it if the file is not read as you meant.`;
 }
 
 /** Why a text the parser threw on cannot be read: too deep for the stack, too many aliases... */

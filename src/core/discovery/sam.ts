@@ -12,7 +12,15 @@ import { LocatedError, WorkbenchError } from '../errors';
 import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS, propertyProblems, type FunctionConfig } from '../function-config';
 import { isRuntime } from '../runtimes';
 import { parseLocatedYaml, type LocatedYaml } from './cfn-yaml';
-import { samEventLabel } from './trigger-labels';
+import { ARN_SERVICES, PRINCIPAL_SERVICES, type Trigger } from '../model/trigger';
+import {
+  eventSourceOf,
+  referenceLabel,
+  referencedId,
+  samEventTrigger,
+  urlTrigger,
+  type SamEventContext,
+} from './declared-triggers';
 
 /** A function of a template: its configuration, and where it came from. */
 export interface TemplateFunction {
@@ -28,8 +36,8 @@ export interface TemplateFunction {
    * placeholder (`provided.al2023`) that discovery may replace by what the handler's code says.
    */
   readonly runtimeUnknown?: true;
-  /** Its SAM events as short labels, such as `Api GET /hello`. */
-  readonly events?: readonly string[];
+  /** What invokes it: its SAM Events and FunctionUrlConfig, and the template's mappings, URLs and permissions that name it. */
+  readonly triggers: readonly Trigger[];
   /** Values that could not be resolved locally, as sentences. */
   readonly warnings: readonly string[];
   /** The resource's line in the template (1-based; 1 when unknown). */
@@ -88,7 +96,8 @@ export function templateFunctions(
   const template = asObject(parsed as Json);
   if (template === undefined) throw new WorkbenchError(`${path} is not a CloudFormation template: it is not a map.`);
   const resources = asObject(template['Resources']) ?? {};
-  const globals = asObject(asObject(template['Globals'])?.['Function']) ?? {};
+  const allGlobals = asObject(template['Globals']) ?? {};
+  const globals = asObject(allGlobals['Function']) ?? {};
   const lineOf = (keys: readonly string[]) => located?.lineOf(keys);
   // `sam build` writes its output's template into .aws-sam/build: every function there is built.
   const builtBySam = SAM_BUILD_OUTPUT.test(path);
@@ -96,6 +105,7 @@ export function templateFunctions(
     file: path,
     line: lineOf(['Conditions', name]) ?? 1,
   }));
+  const pointing = triggersPointingAt(resources, resolver);
   const functions: TemplateFunction[] = [];
   for (const [logicalId, resource] of Object.entries(resources)) {
     const body = asObject(resource);
@@ -117,7 +127,14 @@ export function templateFunctions(
     // A property's own line, else its line in Globals, else the resource's.
     const where = (property: string) =>
       `${path}:${lineOf(['Resources', logicalId, 'Properties', property]) ?? lineOf(['Globals', 'Function', property]) ?? line}`;
-    let fn = readFunction(logicalId, type, properties, asObject(body?.['Metadata']), path, resolver, { line, where });
+    const triggers = [
+      ...declaredTriggers(properties, {
+        resolve: (value) => resolver.resolve(value as Json, logicalId, []),
+        defaultAuthorizer: (api, apiId) => defaultAuthorizer(resources, allGlobals, api, apiId),
+      }),
+      ...(pointing.get(logicalId) ?? []),
+    ];
+    let fn = readFunction(logicalId, type, properties, asObject(body?.['Metadata']), path, resolver, { line, where, triggers });
     if (fn === undefined) continue;
     if (conditionWarnings.length > 0) fn = { ...fn, warnings: [...conditionWarnings, ...fn.warnings] };
     if (!builtBySam) {
@@ -173,7 +190,7 @@ function readFunction(
   metadata: JsonObject | undefined,
   templatePath: string,
   resolver: Resolver,
-  { line, where }: { line: number; where: (property: string) => string },
+  { line, where, triggers }: { line: number; where: (property: string) => string; triggers: readonly Trigger[] },
 ): TemplateFunction | undefined {
   const warnings: string[] = [];
   const value = (key: string) => resolver.resolve(properties[key], `${logicalId}.${key}`, warnings);
@@ -247,9 +264,6 @@ function readFunction(
   }
   const buildProperties = asObject(metadata?.['BuildProperties']);
   const entryPoints = buildProperties?.['EntryPoints'];
-  const events = Object.values(asObject(properties['Events']) ?? {})
-    .map((event) => samEventLabel(event))
-    .filter((label): label is string => label !== undefined);
   return {
     logicalId,
     ...(typeof functionName === 'string' ? { functionName } : {}),
@@ -264,7 +278,7 @@ function readFunction(
     },
     templatePath,
     ...(typeof runtime === 'string' && isRuntime(runtime) ? {} : { runtimeUnknown: true as const }),
-    events,
+    triggers,
     line,
     problems,
     ...(asset === undefined ? {} : { built: true as const }),
@@ -277,6 +291,80 @@ function readFunction(
       : {}),
     warnings,
   };
+}
+
+/** A function's own triggers: its SAM Events and its FunctionUrlConfig. */
+function declaredTriggers(properties: JsonObject, context: SamEventContext): Trigger[] {
+  const triggers = Object.values(asObject(properties['Events']) ?? {})
+    .map((event) => samEventTrigger(event, context))
+    .filter((trigger): trigger is Trigger => trigger !== undefined);
+  const url = urlTrigger(properties['FunctionUrlConfig']);
+  return url === undefined ? triggers : [...triggers, url];
+}
+
+/**
+ * The API's default authorizer: `Auth.DefaultAuthorizer` of the AWS::Serverless::Api or HttpApi
+ * resource the route names, else of Globals.Api or Globals.HttpApi (which also shape the implicit API).
+ */
+function defaultAuthorizer(
+  resources: JsonObject,
+  globals: JsonObject,
+  api: 'rest' | 'http',
+  apiId: string | undefined,
+): string | undefined {
+  const own =
+    apiId === undefined
+      ? undefined
+      : asObject(asObject(asObject(resources[apiId] ?? null)?.['Properties'] ?? null)?.['Auth'] ?? null);
+  const shared = asObject(asObject(globals[api === 'rest' ? 'Api' : 'HttpApi'] ?? null)?.['Auth'] ?? null);
+  const name = own?.['DefaultAuthorizer'] ?? shared?.['DefaultAuthorizer'];
+  return typeof name === 'string' ? name : undefined;
+}
+
+/**
+ * What the template's other resources say invokes a function, by the function's logical id: event
+ * source mappings, Function URLs and permissions (as CDK and plain CloudFormation write triggers).
+ */
+function triggersPointingAt(resources: JsonObject, resolver: Resolver): Map<string, Trigger[]> {
+  const found = new Map<string, Trigger[]>();
+  const add = (target: Json | undefined, trigger: Trigger | undefined) => {
+    const id = referencedId(target);
+    if (id === undefined || trigger === undefined || asObject(resources[id] ?? null) === undefined) return;
+    found.set(id, [...(found.get(id) ?? []), trigger]);
+  };
+  for (const [logicalId, resource] of Object.entries(resources)) {
+    const body = asObject(resource);
+    const properties = asObject(body?.['Properties'] ?? null) ?? {};
+    const resolve = (value: Json | undefined) => resolver.resolve(value, logicalId, []);
+    switch (body?.['Type']) {
+      case 'AWS::Lambda::EventSourceMapping': {
+        const arn = resolve(properties['EventSourceArn']);
+        const service = typeof arn === 'string' ? ARN_SERVICES[arn.split(':')[2] ?? ''] : undefined;
+        add(
+          properties['FunctionName'],
+          eventSourceOf(service ?? 'Event source', properties['EventSourceArn'], arn, properties['BatchSize']),
+        );
+        break;
+      }
+      case 'AWS::Lambda::Url':
+        add(properties['TargetFunctionArn'], urlTrigger(properties));
+        break;
+      case 'AWS::Lambda::Permission': {
+        const principal = resolve(properties['Principal']);
+        if (typeof principal !== 'string' || properties['Action'] === 'lambda:InvokeFunctionUrl') break;
+        const sourceArn = resolve(properties['SourceArn']);
+        add(properties['FunctionName'], {
+          kind: 'policy',
+          service: PRINCIPAL_SERVICES[principal] ?? principal,
+          source: referenceLabel(properties['SourceArn']) ?? '',
+          principal,
+          ...(typeof sourceArn === 'string' && sourceArn.startsWith('arn:') ? { sourceArn } : {}),
+        });
+        break;
+      }
+    }
+  }
+  return found;
 }
 
 /**
@@ -422,6 +510,8 @@ const NAMED_RESOURCES: Readonly<
 /** Resolves the intrinsic functions a local run can know; the rest become warnings. */
 class Resolver {
   private readonly parameters = new Map<string, string>();
+  /** Parameters whose value Parameter Store holds (an SSM parameter type), by the name of theirs there. */
+  private readonly fromParameterStore = new Map<string, string>();
   private readonly conditions: JsonObject;
   private readonly mappings: JsonObject;
 
@@ -437,8 +527,14 @@ class Resolver {
   ) {
     for (const [name, definition] of Object.entries(asObject(template['Parameters']) ?? {})) {
       const fallback = asObject(definition)?.['Default'];
-      const value =
-        options.parameters?.[name] ?? (fallback === undefined || fallback === null ? undefined : scalarText(fallback));
+      const given = options.parameters?.[name];
+      // An SSM parameter type's Default is the name of a parameter in Parameter Store, not its value.
+      const type = asObject(definition)?.['Type'];
+      if (given === undefined && typeof type === 'string' && type.startsWith('AWS::SSM::Parameter::Value')) {
+        this.fromParameterStore.set(name, typeof fallback === 'string' ? fallback : '');
+        continue;
+      }
+      const value = given ?? (fallback === undefined || fallback === null ? undefined : scalarText(fallback));
       if (value !== undefined) this.parameters.set(name, value);
     }
     this.conditions = asObject(template['Conditions']) ?? {};
@@ -478,9 +574,25 @@ class Resolver {
     const give = (v: Json | undefined | typeof UNRESOLVED): Json | typeof UNRESOLVED => (v === undefined ? UNRESOLVED : v);
     switch (name) {
       case 'Ref': {
+        const stored = typeof argument === 'string' ? this.fromParameterStore.get(argument) : undefined;
+        if (typeof argument === 'string' && stored !== undefined) {
+          warnings.push(
+            `${where}: the parameter ${argument} is read from SSM Parameter Store${stored === '' ? '' : ` (${stored})`}, which a local run does not read; ` +
+              `give it a value with --parameter-overrides ${argument}=<value> (or in samconfig.toml).`,
+          );
+          return UNRESOLVED;
+        }
         const ref = typeof argument === 'string' ? this.ref(argument) : undefined;
         if (ref === undefined) warnings.push(`${where}: !Ref ${JSON.stringify(argument)} cannot be resolved locally.`);
         return give(ref);
+      }
+      case 'Fn::ImportValue': {
+        const exported = this.walk(argument, where, []);
+        warnings.push(
+          `${where}: !ImportValue ${typeof exported === 'string' ? exported : JSON.stringify(argument)} is another stack's export, which a local run cannot read; ` +
+            'give the variable its value in .lambda/functions.json ("environment") or, from a terminal, an env file (--env-file).',
+        );
+        return UNRESOLVED;
       }
       case 'Fn::Sub':
         return give(this.sub(argument, where, warnings));

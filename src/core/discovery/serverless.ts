@@ -7,7 +7,8 @@ import { propertyProblems, type FunctionConfig } from '../function-config';
 import { isRuntime } from '../runtimes';
 import { parseLocatedYaml, type LocatedYaml } from './cfn-yaml';
 import { ServerlessVariables } from './serverless-variables';
-import { serverlessEventLabel } from './trigger-labels';
+import type { Trigger } from '../model/trigger';
+import { serverlessEventTriggers, serverlessUrlTrigger } from './declared-triggers';
 
 /** The Serverless Framework's defaults, which differ from Lambda's (128 MB, 3 s): what it deploys is what runs. */
 export const SERVERLESS_DEFAULT_MEMORY_MB = 1024;
@@ -22,7 +23,8 @@ export interface ServerlessFunction {
   readonly runtimeUnknown?: true;
   /** The deployed function's name: its `name`, else `<service>-<stage>-<key>`. */
   readonly remoteName?: string;
-  readonly events: readonly string[];
+  /** Its `events` and its `url`. */
+  readonly triggers: readonly Trigger[];
   /** 1-based line of the function's key. */
   readonly line: number;
   readonly warnings: readonly string[];
@@ -64,6 +66,9 @@ export function serverlessFunctions(yaml: LocatedYaml, path: string, options: Se
   const stage = typeof stageValue === 'string' && !stageValue.includes('${') ? stageValue : DEFAULT_STAGE;
   const variables = new ServerlessVariables({ document, stage, ...(options.region ? { region: options.region } : {}) });
 
+  // HTTP API routes send payload 2.0 unless provider.httpApi.payload asks for 1.0.
+  const payload = asRecord(provider['httpApi'])?.['payload'];
+  const httpApiPayload: '1.0' | '2.0' = payload === '1.0' || payload === 1 ? '1.0' : '2.0';
   const functions: ServerlessFunction[] = [];
   for (const [key, definition] of functionEntries(document['functions'])) {
     const warnings: string[] = [];
@@ -113,9 +118,12 @@ export function serverlessFunctions(yaml: LocatedYaml, path: string, options: Se
       const at = yaml.lineOf(['functions', key, property]) ?? yaml.lineOf(['provider', property]) ?? line;
       return `${path}:${at}: ${key}: ${problem.message}`;
     });
-    const events = (Array.isArray(fn['events']) ? fn['events'] : [])
-      .map((event) => serverlessEventLabel(event))
-      .filter((label): label is string => label !== undefined);
+    const context = { resolve: (raw: unknown) => variables.resolve(raw, key, []), httpApiPayload };
+    const url = serverlessUrlTrigger(fn['url']);
+    const triggers = [
+      ...(Array.isArray(fn['events']) ? fn['events'] : []).flatMap((event) => serverlessEventTriggers(event, context)),
+      ...(url === undefined ? [] : [url]),
+    ];
     functions.push({
       key,
       config: {
@@ -129,7 +137,7 @@ export function serverlessFunctions(yaml: LocatedYaml, path: string, options: Se
       },
       ...(runtimeKnown ? {} : { runtimeUnknown: true as const }),
       ...(remoteName !== undefined ? { remoteName } : {}),
-      events,
+      triggers,
       line,
       warnings: [...new Set(warnings)],
       problems,

@@ -1,6 +1,7 @@
 // What discovery finds in a workspace: functions described by a SAM template or a serverless.yml,
 // or found alone as handler code, each linked to the code of its handler when that code is found.
 import type { FunctionConfig } from '../function-config';
+import type { Trigger } from '../model/trigger';
 
 export type FunctionSource = 'template' | 'serverless' | 'code';
 
@@ -59,8 +60,8 @@ export interface DiscoveredFunction {
   readonly built?: true;
   /** The deployed function's name, when the description says it (FunctionName, serverless naming). */
   readonly remoteName?: string;
-  /** Its triggers as short labels, such as `Api GET /hello` or `SQS orders-queue`. */
-  readonly events: readonly string[];
+  /** What invokes it, as the project declares: API routes, its URL, queues and streams, services, schedules. */
+  readonly triggers: readonly Trigger[];
   /** Values that could not be resolved locally, as sentences. */
   readonly warnings: readonly string[];
   /**

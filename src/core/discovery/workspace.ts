@@ -228,7 +228,18 @@ class WorkspaceScan {
 
   private parse(file: string, text: string): LocatedYaml | undefined {
     const parsed = parseLocatedYaml(text);
-    if (parsed.ok) return parsed.yaml;
+    if (parsed.ok) {
+      // Read, with parts not understood: each is a problem at its line, and the functions still list.
+      for (const warning of parsed.yaml.warnings) {
+        this.problems.push({
+          file,
+          line: warning.line,
+          column: warning.column,
+          message: `${this.relative(file)}: ${warning.message}`,
+        });
+      }
+      return parsed.yaml;
+    }
     const { line, column, message } = parsed.error;
     this.problems.push({
       file,
@@ -282,7 +293,7 @@ class WorkspaceScan {
             config: { ...fn.config },
             runtimeKnown: fn.runtimeUnknown !== true,
             ...(fn.functionName !== undefined ? { remoteName: fn.functionName } : {}),
-            events: fn.events ?? [],
+            triggers: fn.triggers,
             warnings: [...fn.warnings],
             problems: [...fn.problems],
             ...(fn.built === true ? { built: true as const } : {}),
@@ -318,7 +329,7 @@ class WorkspaceScan {
         config: { ...fn.config },
         runtimeKnown: fn.runtimeUnknown !== true,
         ...(fn.remoteName !== undefined ? { remoteName: fn.remoteName } : {}),
-        events: fn.events,
+        triggers: fn.triggers,
         warnings: [...fn.warnings],
         problems: [...fn.problems],
       }));
@@ -408,7 +419,7 @@ class WorkspaceScan {
       },
       runtimeKnown,
       handlerCode: handler,
-      events: [],
+      triggers: [],
       warnings: [],
       problems: [],
     };

@@ -186,7 +186,8 @@ function httpApiEvent(
   const host = `${apiId}.execute-api.${context.region}.amazonaws.com`;
   const request = httpRequest(template, values, host);
   const route = value(template, values, 'route');
-  const routeKey = `${request.method} ${route}`;
+  // The catch-all route's key is `$default` alone, whatever the method.
+  const routeKey = route === '$default' ? '$default' : `${request.method} ${route}`;
   return {
     version: '2.0',
     routeKey,
