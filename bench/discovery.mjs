@@ -283,7 +283,9 @@ function generateWorkspace(root) {
       const name = `${pick(['create', 'update', 'list', 'get', 'sync', 'notify', 'audit'])}-${service}-${i}`;
       if (kind === 'handler') {
         const file = `src/handlers/${name}.${ext}`;
-        write(join(dir, file), nodeSource(lines, typescript, ext === 'cjs' ? 'cjs' : 'handler', next));
+        // One handler in three wrapped as middy or Powertools wrap them: only the parser follows those.
+        const shape = ext === 'cjs' ? 'cjs' : i % 15 === 0 ? 'handler-wrapped' : 'handler';
+        write(join(dir, file), nodeSource(lines, typescript, shape, next));
         handlerFiles.push(join(dir, file));
         if (described.length < 12 && ext !== 'cjs')
           described.push({ id: `${name.replace(/-/g, '')}Fn`, handler: `src/handlers/${name}.handler` });
@@ -378,7 +380,7 @@ function serverlessFile(service, functions) {
 /** Plausible application code: types, helpers, a class, comments; a handler at the end when asked. */
 function nodeSource(lines, typescript, kind, next) {
   const t = (annotation) => (typescript ? annotation : '');
-  const lambdaTypes = typescript && kind === 'handler';
+  const lambdaTypes = typescript && kind.startsWith('handler');
   const out = [
     kind === 'cjs' ? "'use strict';" : lambdaTypes ? "import type { APIGatewayProxyEvent, Context } from 'aws-lambda';" : '',
     kind === 'cjs' ? "const { format } = require('node:util');" : "import { format } from 'node:util';",
@@ -440,7 +442,15 @@ function nodeSource(lines, typescript, kind, next) {
       );
     }
   }
-  if (kind === 'handler') {
+  if (kind === 'handler-wrapped') {
+    out.push(
+      `const withLogging = (fn${t(': Function')}) => fn;`,
+      `const base = async (event${t(': APIGatewayProxyEvent')}, context${t(': Context')}) => {`,
+      '  return { statusCode: 200, body: JSON.stringify({ id: context.awsRequestId, path: event.path }) };',
+      '};',
+      'export const handler = withLogging(base);',
+    );
+  } else if (kind === 'handler') {
     out.push(
       `export const handler = async (event${t(': APIGatewayProxyEvent')}, context${t(': Context')}) => {`,
       '  const started = Date.now();',

@@ -2,7 +2,7 @@
 // declarations), templates and serverless.yml by name, and the folders it never enters because
 // they hold installed packages, build output or tool state rather than the user's handlers.
 import { readdirSync } from 'node:fs';
-import { basename, extname, join } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import type { HandlerLanguage } from './types';
 
 const LANGUAGE_BY_EXTENSION: Readonly<Record<string, HandlerLanguage>> = {
@@ -79,6 +79,25 @@ export interface WorkspaceFiles {
   readonly code: string[];
   /** Folders that hold a package.json: the roots of Node.js packages. */
   readonly packageFolders: Set<string>;
+  /**
+   * Folders read whole, and the links in them: a code file in one of these folders that is not in
+   * `code` and not a link does not exist, which saves asking the file system for each file name a
+   * handler string could mean.
+   */
+  readonly walkedFolders: Set<string>;
+  readonly links: Set<string>;
+}
+
+/** Whether the walk saw that a file a handler string may mean is not there. */
+export function walkSawNoFile(files: WorkspaceFiles, code: ReadonlySet<string>, file: string): boolean {
+  return (
+    files.walkedFolders.has(dirname(file)) &&
+    !files.links.has(file) &&
+    !code.has(file) &&
+    WALKED_CODE_EXTENSIONS.has(extname(file)) &&
+    handlerLanguageOf(file) !== undefined &&
+    !isTestFile(file)
+  );
 }
 
 /**
@@ -86,7 +105,15 @@ export interface WorkspaceFiles {
  * files the synchronous calls are several times faster than fs/promises' round trips.
  */
 export function listWorkspaceFiles(root: string): WorkspaceFiles {
-  const files: WorkspaceFiles = { templates: [], maybeTemplates: [], serverless: [], code: [], packageFolders: new Set() };
+  const files: WorkspaceFiles = {
+    templates: [],
+    maybeTemplates: [],
+    serverless: [],
+    code: [],
+    packageFolders: new Set(),
+    walkedFolders: new Set(),
+    links: new Set(),
+  };
   const visit = (dir: string): void => {
     let entries;
     try {
@@ -94,6 +121,7 @@ export function listWorkspaceFiles(root: string): WorkspaceFiles {
     } catch {
       return; // A folder that vanished or cannot be read holds nothing discovery can use.
     }
+    files.walkedFolders.add(dir);
     for (const entry of entries) {
       const name = entry.name;
       const path = join(dir, name);
@@ -101,6 +129,7 @@ export function listWorkspaceFiles(root: string): WorkspaceFiles {
         if (!isSkippedFolder(name)) visit(path);
         continue;
       }
+      if (entry.isSymbolicLink()) files.links.add(path);
       if (!entry.isFile()) continue;
       if (name === 'package.json') files.packageFolders.add(dir);
       const template = templateCandidate(name);

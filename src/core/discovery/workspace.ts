@@ -20,13 +20,14 @@ import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS, type FunctionConfig } from 
 import { isNodeRuntime, isRuntime, type NodeRuntime, type PythonRuntime, type Runtime } from '../runtimes';
 import { parseLocatedYaml, type LocatedYaml } from './cfn-yaml';
 import { HandlerCache, type FileStamp } from './handler-cache';
+import { findPlainHandlers } from './plain-exports';
 import type { FunctionOverride } from './function-settings';
 import { nodeHandlerTarget, pythonHandlerTarget, type HandlerTarget } from './handler-files';
 import { mayHoldHandlers } from './precheck';
 import { findPythonHandlers } from './python-handlers';
 import { nestedTemplatePaths, templateFunctions, type TemplateOptions } from './sam';
 import { serverlessFunctions, type ServerlessOptions } from './serverless';
-import { handlerLanguageOf, listWorkspaceFiles } from './source-files';
+import { handlerLanguageOf, listWorkspaceFiles, walkSawNoFile, type WorkspaceFiles } from './source-files';
 import type {
   DiscoveredFunction,
   DiscoveryProblem,
@@ -108,6 +109,8 @@ class WorkspaceScan {
   /** Handlers by file, for every code file looked at (the walked ones, and any a handler string names). */
   private readonly handlersByFile = new Map<string, HandlerLocation[] | undefined>();
   private packageFolders = new Set<string>();
+  /** What the walk saw, to know without asking that a file is not there. */
+  private walk: { files: WorkspaceFiles; code: ReadonlySet<string> } | undefined;
   /** SAM esbuild EntryPoints of template functions, which say where a handler's source is. */
   private readonly entryPoints = new Map<Draft, readonly string[]>();
 
@@ -129,8 +132,11 @@ class WorkspaceScan {
             serverless: [...(given.serverless ?? [])],
             code: [],
             packageFolders: packageFoldersAbove([...(given.templates ?? []), ...(given.serverless ?? [])], this.root),
+            walkedFolders: new Set<string>(),
+            links: new Set<string>(),
           };
     this.packageFolders = files.packageFolders;
+    this.walk = { files, code: new Set(files.code) };
     // The code files are read first and sent to the parser, which works on them while this thread
     // reads the templates and serverless.yml files.
     const parsing = this.readCode(files.code);
@@ -192,7 +198,8 @@ class WorkspaceScan {
     for (const file of files) {
       if (this.handlersByFile.has(file)) continue;
       // A path the system refuses (a handler string of thousands of characters: ENAMETOOLONG) names no file.
-      const stats = statOrUndefined(file);
+      const stats =
+        this.walk !== undefined && walkSawNoFile(this.walk.files, this.walk.code, file) ? undefined : statOrUndefined(file);
       if (stats?.isFile() !== true) {
         this.handlersByFile.set(file, undefined);
         continue;
@@ -207,8 +214,13 @@ class WorkspaceScan {
       else if (language === undefined || !mayHoldHandlers(language === 'python', text)) this.found(file, [], stamp);
       else if (language === 'python') this.found(file, findPythonHandlers(file, text), stamp);
       else {
-        this.handlersByFile.set(file, []); // Until the parser answers.
-        toParse.push({ file, text, stamp });
+        // A plainly written module is read here; the parser (and its start) is for the rest.
+        const plain = findPlainHandlers(file, text);
+        if (plain !== undefined) this.found(file, plain, stamp);
+        else {
+          this.handlersByFile.set(file, []); // Until the parser answers.
+          toParse.push({ file, text, stamp });
+        }
       }
     }
     if (toParse.length === 0) return;
