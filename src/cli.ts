@@ -20,6 +20,7 @@ import type { DiscoveredFunction, DiscoveryProblem } from './core/discovery/type
 import { parserInWorker } from './core/project/parser-worker-client';
 import { declaredName, findProjectFunction, readProject, type Project } from './core/project/project';
 import { parameterOverrides } from './core/project/samconfig';
+import { cdkAppFolder, synthesizeApp } from './core/project/cdk-app';
 import { triggerLabel } from './core/model/trigger';
 import type { DebugTarget } from './core/emulator/debug';
 import { Emulator, logText } from './core/emulator/emulator';
@@ -52,6 +53,7 @@ the folder's .lambda/functions.json settings. Or name one:
       --config-env <env>    samconfig.toml's environment (default: default): its template_file
                             and the parameter_overrides of its global, deploy and local sections
       --stage <stage>       serverless.yml's stage (default: its provider.stage, else dev)
+      --synth               In a CDK app, run its own "cdk synth" (node_modules/.bin/cdk) first
 
 Commands:
   project [--json]        Print what the project holds: its functions (name, runtime, handler, code
@@ -142,6 +144,7 @@ const PROJECT_OPTIONS = {
   stage: { type: 'string' },
   'parameter-overrides': { type: 'string', multiple: true },
   'config-env': { type: 'string' },
+  synth: { type: 'boolean' },
 } as const;
 
 const TEMPLATE_OPTIONS = {
@@ -165,6 +168,7 @@ interface ProjectFlags {
   'config-env'?: string | undefined;
   stage?: string | undefined;
   region?: string | undefined;
+  synth?: boolean | undefined;
 }
 
 /**
@@ -173,6 +177,9 @@ interface ProjectFlags {
  * with no function at all is refused with what was looked for.
  */
 async function loadProject(flags: ProjectFlags): Promise<Project> {
+  if (flags.synth === true) {
+    await synthesizeApp(cdkAppFolder(process.cwd(), flags['cdk-out']), (chunk) => process.stderr.write(chunk));
+  }
   const parser = parserInWorker(join(__dirname, 'parser-worker.js'));
   let project: Project;
   try {

@@ -4,7 +4,7 @@
 // (with asset metadata in the templates) and as the app writes it alone (asset manifests only).
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -18,8 +18,14 @@ after(() => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-function runIn(folder: string, args: string[], input?: string) {
-  const result = spawnSync(process.execPath, [cli, ...args], { cwd: folder, input, encoding: 'utf8', timeout: 60_000 });
+function runIn(folder: string, args: string[], input?: string, env?: Record<string, string>) {
+  const result = spawnSync(process.execPath, [cli, ...args], {
+    cwd: folder,
+    input,
+    encoding: 'utf8',
+    timeout: 120_000,
+    ...(env === undefined ? {} : { env: { ...process.env, ...env } }),
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -162,10 +168,90 @@ describe('a CDK app whose cloud assembly is missing', () => {
     assert.equal(result.code, 1);
     assert.equal(
       result.stderr,
-      `lambda-workbench: This is a CDK app (cdk.json) with no cloud assembly in ${join(app, 'cdk.out')} yet. Run "cdk synth" (or "npx cdk synth"), then try again.\n`,
+      `lambda-workbench: This is a CDK app (cdk.json) with no cloud assembly in ${join(app, 'cdk.out')} yet. Run "cdk synth" (or pass --synth, which runs this app's own CDK first), then try again.\n`,
+    );
+  });
+
+  test('--synth without a CDK CLI in the app says how to get one', () => {
+    const app = join(scratch, 'no-cdk-cli');
+    cpSync(join(root, 'test/fixtures/projects/cdk-app'), app, { recursive: true });
+    const result = runIn(app, ['project', '--synth']);
+    assert.equal(result.code, 1);
+    assert.equal(
+      result.stderr,
+      `lambda-workbench: The CDK app in ${app} has no CDK CLI in its node_modules. Install it ("npm install --save-dev aws-cdk"), or run "npx cdk synth" yourself.\n`,
     );
   });
 });
+
+describe(
+  'a CDK app synthesized by its own CDK CLI (--synth), then changed',
+  { skip: !existsSync(join(cdkModules, '.bin/cdk')) && 'run npm run setup' },
+  () => {
+    const app = join(scratch, 'synth-flag');
+    // The CDK CLI's own calls home, turned off: tests talk to nothing but 127.0.0.1.
+    const env = { CDK_DISABLE_CLI_TELEMETRY: 'true', CDK_DISABLE_VERSION_CHECK: '1', HOME: join(scratch, 'home') };
+    before(() => {
+      cpSync(join(root, 'test/fixtures/projects/cdk-app'), app, { recursive: true });
+      symlinkSync(cdkModules, join(app, 'node_modules'));
+    });
+
+    const readProject = () => {
+      const result = runIn(app, ['project', '--json'], undefined, env);
+      assert.equal(result.code, 0, result.stderr);
+      return JSON.parse(result.stdout) as {
+        functions: { name: string }[];
+        problems: { file: string; line: number; message: string }[];
+      };
+    };
+
+    test('--synth runs "cdk synth" before reading, so the assembly exists and is current', () => {
+      const result = runIn(app, ['project', '--json', '--synth'], undefined, env);
+      assert.equal(result.code, 0, result.stderr);
+      const read = JSON.parse(result.stdout) as { project: string; functions: { name: string }[]; problems: unknown[] };
+      assert.equal(read.project, 'the cloud assembly cdk.out');
+      assert.equal(read.functions.length, 4);
+      assert.deepEqual(read.problems, []);
+      assert.ok(existsSync(join(app, 'cdk.out/manifest.json')));
+    });
+
+    test('a source changed after the synth is a problem at that file, which --synth clears', () => {
+      const manifest = statSync(join(app, 'cdk.out/manifest.json'));
+      const later = new Date(manifest.mtimeMs + 10_000);
+      utimesSync(join(app, 'lambda/hello.ts'), later, later);
+      const read = readProject();
+      assert.equal(read.functions.length, 4, 'the functions are still served, as last synthesized');
+      assert.deepEqual(read.problems, [
+        {
+          file: 'lambda/hello.ts',
+          line: 1,
+          message:
+            'lambda/hello.ts changed after cdk.out was synthesized, so the functions are as the last "cdk synth" wrote them. ' +
+            'Run "cdk synth" again (or pass --synth, which runs this app\'s own CDK first).',
+        },
+      ]);
+      // Synthesized again, the assembly is newer than every source.
+      const future = new Date(Date.now() - 1000);
+      utimesSync(join(app, 'lambda/hello.ts'), future, future);
+      assert.equal(runIn(app, ['project', '--synth'], undefined, env).code, 0);
+      assert.deepEqual(readProject().problems, []);
+    });
+
+    test('a failing synth stops the command with its output and exit code', () => {
+      writeFileSync(join(app, 'bin/broken.js'), "throw new Error('the app is broken');\n");
+      writeFileSync(join(app, 'cdk.json'), JSON.stringify({ app: 'node bin/broken.js' }));
+      const result = runIn(app, ['project', '--synth'], undefined, env);
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, /Error: the app is broken/);
+      assert.ok(
+        result.stderr.endsWith(
+          `lambda-workbench: "cdk synth" of ${app} failed (exit code 1); its output is above. Fix the app, then try again.\n`,
+        ),
+        result.stderr,
+      );
+    });
+  },
+);
 
 describe('a `sam build` output (.aws-sam/build/template.yaml) beside its source template', () => {
   const folder = join(root, 'test/fixtures/projects/sam-build');

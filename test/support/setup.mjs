@@ -7,7 +7,8 @@
 //   - the official Node.js runtime client (npm aws-lambda-ric);
 //   - the official Java runtime client and its dependencies (Maven), when Maven is on the machine;
 //   - the AWS CDK's library (aws-cdk-lib, constructs, and the esbuild its NodejsFunction bundles
-//     with), to synthesize the CDK fixture app as `cdk synth` does.
+//     with), to synthesize the CDK fixture app as `cdk synth` does, and the CDK CLI (aws-cdk), the
+//     app's own CDK that `--synth` runs.
 // Go, for the Go runtime client's conformance test, comes with the machine (or Debian's golang-go).
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,7 +24,7 @@ export const venvPython = join(cache, 'venv/bin/python');
 export const nodeRicHome = join(cache, 'ric-node/node_modules/aws-lambda-ric');
 export const javaRicLib = join(cache, 'java-ric');
 export const cdkHome = join(cache, 'cdk');
-const CDK_PACKAGES = ['aws-cdk-lib@2.278.0', 'constructs@10.8.1', 'esbuild@0.28.2'];
+const CDK_PACKAGES = ['aws-cdk-lib@2.278.0', 'constructs@10.8.1', 'esbuild@0.28.2', 'aws-cdk@2.1149.0'];
 // code-server's ripgrep dependency downloads this archive in its postinstall; the machine has no
 // internet, so the cache it looks in first is seeded with Debian's ripgrep.
 const RIPGREP_CACHE = join(tmpdir(), 'vscode-ripgrep-cache-1.15.11');

@@ -7,6 +7,7 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { CLOUD_ASSEMBLY_MANIFEST, assemblyStackTemplates } from '../discovery/cloud-assembly';
 import { SAM_BUILD_OUTPUT } from '../discovery/sam';
 import { readSamConfig, type SamConfig } from './samconfig';
+import { assemblyFolderOf, cdkAppFolder, CDK_APP_FILE, staleAssemblyProblem } from './cdk-app';
 import { WorkbenchError } from '../errors';
 import { readFunctionSettings } from '../discovery/function-settings';
 import type { DiscoveredFunction, DiscoveryProblem, NodeHandlerParser } from '../discovery/types';
@@ -54,6 +55,8 @@ interface ProjectFiles {
   readonly serverless?: string;
   /** A CDK cloud assembly's folder, when the templates are its stacks'. */
   readonly assembly?: string;
+  /** The CDK app that synthesizes it (the folder with cdk.json), when it is beside the assembly. */
+  readonly app?: string;
 }
 
 /**
@@ -69,12 +72,21 @@ export function projectFiles(options: ProjectOptions, samConfig?: SamConfig): Pr
   if (options.serverless !== undefined) {
     return { serverless: existingFile(resolve(options.folder, options.serverless), '--config') };
   }
-  if (options.cdkOut !== undefined) return assembly(resolve(options.folder, options.cdkOut), '--cdk-out');
+  if (options.cdkOut !== undefined) {
+    const app = cdkAppFolder(options.folder, options.cdkOut);
+    return {
+      ...assembly(resolve(options.folder, options.cdkOut), '--cdk-out'),
+      ...(isFile(join(app, CDK_APP_FILE)) ? { app } : {}),
+    };
+  }
   const template = TEMPLATE_NAMES.map((name) => resolve(options.folder, name)).find(isFile);
   if (template !== undefined) return { templates: [template] };
   const serverless = SERVERLESS_NAMES.map((name) => resolve(options.folder, name)).find(isFile);
   if (serverless !== undefined) return { serverless };
-  if (isFile(resolve(options.folder, 'cdk.json'))) return assembly(resolve(options.folder, 'cdk.out'), 'cdk.json');
+  if (isFile(resolve(options.folder, CDK_APP_FILE))) {
+    const app = resolve(options.folder);
+    return { ...assembly(assemblyFolderOf(app), CDK_APP_FILE), app };
+  }
   return {};
 }
 
@@ -82,7 +94,7 @@ function assembly(folder: string, flag: string): ProjectFiles {
   if (!isFile(join(folder, CLOUD_ASSEMBLY_MANIFEST))) {
     throw new WorkbenchError(
       flag === 'cdk.json'
-        ? `This is a CDK app (cdk.json) with no cloud assembly in ${folder} yet. Run "cdk synth" (or "npx cdk synth"), then try again.`
+        ? `This is a CDK app (cdk.json) with no cloud assembly in ${folder} yet. Run "cdk synth" (or pass --synth, which runs this app's own CDK first), then try again.`
         : `${flag} ${folder} holds no cloud assembly (no ${CLOUD_ASSEMBLY_MANIFEST}). Run "cdk synth", or name the folder it writes.`,
     );
   }
@@ -106,7 +118,11 @@ export async function readProject(options: ProjectOptions, parser: NodeHandlerPa
   const parameters = { ...(samConfig?.parameters ?? {}), ...(options.parameterOverrides ?? {}) };
   // A CDK app's ids and settings are its folder's, not cdk.out's.
   const root =
-    files.assembly !== undefined ? dirname(files.assembly) : file === undefined ? resolve(options.folder) : dirname(file);
+    files.assembly !== undefined
+      ? (files.app ?? dirname(files.assembly))
+      : file === undefined
+        ? resolve(options.folder)
+        : dirname(file);
   const settings = readFunctionSettings(root);
   const found = await discoverWorkspace(
     root,
@@ -157,7 +173,14 @@ export async function readProject(options: ProjectOptions, parser: NodeHandlerPa
           ? `the folder ${root}`
           : shownPath(options.folder, file),
     functions: found.functions,
-    problems: [...(settings.problem === undefined ? [] : [settings.problem]), ...found.problems],
+    problems: [
+      ...(settings.problem === undefined ? [] : [settings.problem]),
+      ...(files.app !== undefined && files.assembly !== undefined
+        ? [staleAssemblyProblem(files.app, files.assembly)]
+        : []
+      ).filter((problem) => problem !== undefined),
+      ...found.problems,
+    ],
   };
 }
 
