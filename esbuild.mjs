@@ -117,7 +117,7 @@ async function build() {
     { ...common, entryPoints: ['src/watchdog.ts'], outfile: 'dist/watchdog.js' },
     {
       ...common,
-      entryPoints: ['src/cli.ts'],
+      entryPoints: ['src/cli/main.ts'],
       outfile: 'dist/cli.js',
       banner: { js: '#!/usr/bin/env node' },
       plugins: [lazyAwsSdk],

@@ -1,0 +1,57 @@
+// `project`: what was understood of the project, for people and (with --json) for scripts.
+import { relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { declaredName } from '../core/project/project';
+import { triggerLabel } from '../core/model/trigger';
+import { PROJECT_OPTIONS } from './options';
+import { loadProject } from './load';
+
+export async function project(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      ...PROJECT_OPTIONS,
+      region: { type: 'string', default: 'us-east-1' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const read = await loadProject(values);
+  const functions = read.functions.map((fn) => ({
+    name: fn.config.name,
+    ...(fn.source === 'code' ? {} : { declaredAs: declaredName(fn) }),
+    source: fn.source,
+    file: relative(process.cwd(), fn.sourceFile) || fn.sourceFile,
+    line: fn.sourceLine,
+    runtime: fn.config.runtime,
+    ...(fn.runtimeKnown ? {} : { runtimeAssumed: true }),
+    handler: fn.config.handler,
+    codeDir: relative(process.cwd(), fn.config.codeDir) || '.',
+    timeoutSeconds: fn.config.timeoutSeconds,
+    memoryMB: fn.config.memoryMB,
+    environment: Object.keys(fn.config.environment),
+    ...(fn.remoteName === undefined ? {} : { deployedName: fn.remoteName }),
+    triggers: fn.triggers,
+    ...(fn.handlerCode === undefined
+      ? {}
+      : { handlerCode: `${relative(process.cwd(), fn.handlerCode.file)}:${fn.handlerCode.line}` }),
+    warnings: fn.warnings,
+    problems: fn.problems,
+  }));
+  if (values.json) {
+    const problems = read.problems.map((p) => ({ file: relative(process.cwd(), p.file), line: p.line, message: p.message }));
+    // Variables' values are left out: they may be secrets.
+    process.stdout.write(`${JSON.stringify({ project: read.description, functions, problems, notes: read.notes }, null, 2)}\n`);
+    return;
+  }
+  process.stdout.write(`${read.description}: ${functions.length} function(s)\n`);
+  for (const fn of functions) {
+    process.stdout.write(
+      `\n${fn.name}${fn.declaredAs !== undefined && fn.declaredAs !== fn.name ? ` (${fn.declaredAs})` : ''}  ${fn.file}:${fn.line}\n` +
+        `  ${fn.runtime}${fn.runtimeAssumed === true ? ' (assumed)' : ''}  ${fn.handler}  in ${fn.codeDir}  ${fn.timeoutSeconds} s  ${fn.memoryMB} MB\n` +
+        (fn.deployedName === undefined ? '' : `  deployed as ${fn.deployedName}\n`) +
+        fn.triggers.map((trigger) => `  trigger: ${triggerLabel(trigger)}\n`).join('') +
+        fn.warnings.map((warning) => `  warning: ${warning}\n`).join('') +
+        fn.problems.map((problem) => `  problem: ${problem}\n`).join(''),
+    );
+  }
+}
