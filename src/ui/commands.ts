@@ -6,7 +6,7 @@ import type { Ctx } from './ctx';
 import type { Features } from './features';
 import type { InvokeArguments } from './invoker';
 import { reportFailure, runSsoLogin } from './failures';
-import { functionNameOf } from './local-actions';
+import { functionNameOf } from './function-ref';
 
 type CommandHandler = (...args: unknown[]) => unknown;
 

@@ -14,6 +14,7 @@ import { WorkbenchError } from '../core/errors';
 import { invokeFunction, type InvocationResult } from '../core/invoke/invocation';
 import { parseJsonText, describeJsonError } from '../core/json-text';
 import { isNodeRuntime, type PythonRuntime } from '../core/runtimes';
+import { pickLocalFunction } from './function-ref';
 import type { Ctx } from './ctx';
 import { DEBUG_TYPE } from './contributions';
 import type { Invoker } from './invoker';
@@ -291,18 +292,12 @@ export class LambdaDebugger implements vscode.DebugConfigurationProvider, vscode
   }
 
   private async pickFunction(): Promise<string | undefined> {
-    const functions = await this.functions.list();
-    if (functions.length === 0) {
-      throw new WorkbenchError('No Lambda handlers were found in this workspace, so there is nothing to debug.');
-    }
-    const choice = await vscode.window.showQuickPick(
-      functions.map((f) => ({ label: f.fn.config.name, description: f.fn.config.runtime, detail: f.source })),
-      {
-        title: 'Debug a Lambda function',
-        placeHolder: 'Choose the function to invoke with the debugger attached',
-        ignoreFocusOut: STEP_OF_A_FLOW,
-      },
-    );
-    return choice?.label;
+    const choice = await pickLocalFunction(this.functions, {
+      title: 'Debug a Lambda function',
+      placeHolder: 'Choose the function to invoke with the debugger attached',
+      ignoreFocusOut: STEP_OF_A_FLOW,
+      whenNone: 'No Lambda handlers were found in this workspace, so there is nothing to debug.',
+    });
+    return choice?.fn.config.name;
   }
 }

@@ -14,7 +14,8 @@ import { WorkbenchError } from '../core/errors';
 import type { AwsClients } from './aws';
 import type { Ctx } from './ctx';
 import { pickRemoteFunction } from './function-picker';
-import { functionNameOf, type LocalActions } from './local-actions';
+import { functionNameOf, pickLocalFunction } from './function-ref';
+import type { LocalActions } from './local-actions';
 import type { LocalFunction, LocalFunctions } from './local-functions';
 
 /** Where "Bundle Current Handler" writes packages, relative to the workspace folder. */
@@ -213,11 +214,12 @@ export class Deployer implements vscode.Disposable {
     const inFile = await this.functions.inFile(uri.fsPath);
     if (inFile.length === 1) return inFile[0];
     if (inFile.length > 1) {
-      const choice = await vscode.window.showQuickPick(
-        inFile.map((local) => ({ label: local.fn.config.name, description: local.source, local })),
-        { title: purpose, placeHolder: `${basename(uri.fsPath)} is the handler of several functions` },
-      );
-      return choice?.local;
+      return pickLocalFunction(this.functions, {
+        title: purpose,
+        placeHolder: `${basename(uri.fsPath)} is the handler of several functions`,
+        whenNone: '',
+        among: inFile,
+      });
     }
     throw new WorkbenchError(
       `${basename(uri.fsPath)} holds no Lambda handler that Lambda Workbench found: no exported handler function, and no SAM template or serverless.yml names it. Open a handler (the Local view lists them), then try again.`,

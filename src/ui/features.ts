@@ -102,7 +102,7 @@ export class Features {
   }
 
   get emulator(): LocalEmulator {
-    this.emulatorValue ??= this.ctx.extensionScope.add(new LocalEmulator(this.ctx));
+    this.emulatorValue ??= this.ctx.extensionScope.add(new LocalEmulator(this.ctx, () => this.connections.current()));
     return this.emulatorValue;
   }
 

@@ -8,34 +8,9 @@ import { WorkbenchError } from '../core/errors';
 import type { AwsClients } from './aws';
 import { pickRemoteFunction } from './function-picker';
 import type { FunctionsNode, FunctionsTree } from './functions-tree';
-import { functionNameOf } from './local-actions';
+import { functionNameOf, functionRefOf, type FunctionRef } from './function-ref';
 import type { LocalFunctions } from './local-functions';
 import type { LogPanels } from './log-panel';
-
-/** The function (and version or alias) an action is about. */
-interface FunctionTarget {
-  readonly functionName: string;
-  readonly qualifier?: { readonly kind: 'version' | 'alias'; readonly name: string };
-  /** Known when the action came from a row; looked up otherwise. */
-  readonly arn?: string;
-}
-
-function targetOfNode(arg: unknown): FunctionTarget | undefined {
-  if (arg === null || typeof arg !== 'object' || !('kind' in arg)) return undefined;
-  const node = arg as FunctionsNode;
-  switch (node.kind) {
-    case 'function':
-      return { functionName: node.functionName, arn: node.fn.arn };
-    case 'version':
-      return { functionName: node.functionName, qualifier: { kind: 'version', name: node.qualifier }, arn: node.arn };
-    case 'alias':
-      return { functionName: node.functionName, qualifier: { kind: 'alias', name: node.qualifier }, arn: node.arn };
-    case 'message':
-      return undefined;
-    default:
-      return { functionName: node.functionName };
-  }
-}
 
 export class FunctionActions {
   constructor(
@@ -71,9 +46,9 @@ export class FunctionActions {
     return choice.label === deployed ? pickRemoteFunction(this.aws, 'Open logs') : choice.label;
   }
 
-  private async target(arg: unknown, purpose: string): Promise<FunctionTarget | undefined> {
-    const fromNode = targetOfNode(arg);
-    if (fromNode !== undefined) return fromNode;
+  private async target(arg: unknown, purpose: string): Promise<FunctionRef | undefined> {
+    const given = functionRefOf(arg);
+    if (given !== undefined) return given;
     const functionName = await pickRemoteFunction(this.aws, purpose);
     return functionName === undefined ? undefined : { functionName };
   }

@@ -6,6 +6,7 @@ import { RegistryMissingError, SharedEvents, TEST_EVENT_REGISTRY, type SharedEve
 import { WorkbenchError } from '../core/errors';
 import { SAVED_EVENTS_FOLDER, SavedEventStore } from '../core/events/saved-events';
 import { describeTarget, invokeFunction, type InvocationResult, type InvokeTarget } from '../core/invoke/invocation';
+import { pickLocalFunction } from './function-ref';
 import type { AwsClients } from './aws';
 import type { Ctx } from './ctx';
 import { eventsForTrigger } from '../core/events/trigger-events';
@@ -57,28 +58,15 @@ export class Invoker {
 
   async invokeLocal(args: InvokeArguments = {}): Promise<InvocationResult | undefined> {
     if (args.functionName !== undefined) return this.invokeLocalByName(args.functionName, args);
-    // The picker shows at once, busy while discovery answers: were nothing on screen meanwhile,
-    // focus would fall back to the editor, and a webview there could take it and close the picker.
-    const items = this.functions.list().then((functions) => {
-      if (functions.length === 0) {
-        throw new WorkbenchError(
-          'No Lambda handlers were found in this workspace: no SAM template, serverless.yml or exported handler function. Add one (type "lambda" in a TypeScript, JavaScript or Python file for a snippet), then invoke again.',
-        );
-      }
-      return functions.map((f) => ({
-        label: f.fn.config.name,
-        description: f.fn.config.runtime,
-        detail: `${f.source} · ${f.fn.config.handler}`,
-        name: f.fn.config.name,
-      }));
-    });
-    const choice = await vscode.window.showQuickPick(items, {
+    const choice = await pickLocalFunction(this.functions, {
       title: 'Invoke locally',
       placeHolder: 'Choose the function to invoke in the local emulator',
       ignoreFocusOut: STEP_OF_A_FLOW,
+      whenNone:
+        'No Lambda handlers were found in this workspace: no SAM template, serverless.yml or exported handler function. Add one (type "lambda" in a TypeScript, JavaScript or Python file for a snippet), then invoke again.',
     });
     if (choice === undefined) return undefined;
-    return this.invokeLocalByName(choice.name, args);
+    return this.invokeLocalByName(choice.fn.config.name, args);
   }
 
   /**

@@ -4,46 +4,19 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { FUNCTION_SETTINGS_FILE } from '../core/discovery/function-settings';
 import { WorkbenchError } from '../core/errors';
+import { localFunctionFor } from './function-ref';
 import type { LocalFunction, LocalFunctions } from './local-functions';
-
-/** The function name a command was given: a row, a lens's `{ functionName }`, or a plain string. */
-export function functionNameOf(arg: unknown): string | undefined {
-  if (typeof arg === 'string') return arg;
-  if (arg !== null && typeof arg === 'object' && typeof (arg as { functionName?: unknown }).functionName === 'string') {
-    return (arg as { functionName: string }).functionName;
-  }
-  return undefined;
-}
 
 export class LocalActions {
   constructor(private readonly functions: LocalFunctions) {}
 
   /** The function an action is about: the one given, else one chosen. */
-  async target(arg: unknown, purpose: string): Promise<LocalFunction | undefined> {
-    const name = functionNameOf(arg);
-    if (name !== undefined) {
-      const found = await this.functions.find(name);
-      if (found === undefined) {
-        throw new WorkbenchError(`There is no local function "${name}" in this workspace. Refresh the Local view and try again.`);
-      }
-      return found;
-    }
-    const functions = await this.functions.list();
-    if (functions.length === 0) {
-      throw new WorkbenchError(
-        'No Lambda handlers were found in this workspace: no SAM template, serverless.yml or exported handler function.',
-      );
-    }
-    const choice = await vscode.window.showQuickPick(
-      functions.map((local) => ({
-        label: local.fn.config.name,
-        description: local.fn.config.runtime,
-        detail: local.source,
-        local,
-      })),
-      { title: purpose, placeHolder: 'Choose a function of this workspace' },
-    );
-    return choice?.local;
+  target(arg: unknown, purpose: string): Promise<LocalFunction | undefined> {
+    return localFunctionFor(this.functions, arg, {
+      title: purpose,
+      placeHolder: 'Choose a function of this workspace',
+      whenNone: 'No Lambda handlers were found in this workspace: no SAM template, serverless.yml or exported handler function.',
+    });
   }
 
   async openHandler(arg: unknown): Promise<void> {

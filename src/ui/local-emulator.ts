@@ -1,9 +1,11 @@
 // The local emulator for the editor: a child process (`lambda-workbench serve`) started on the
-// first local invocation with the workspace's functions, restarted when they change, stopped
-// with the extension. Its log goes to an output channel and to the log panel.
+// first local invocation with the workspace's functions, restarted when they or the AWS connection
+// change (the functions see the chosen region, and the chosen profile's credentials), stopped with
+// the extension. Its log goes to an output channel and to the log panel.
 import { join } from 'node:path';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import * as vscode from 'vscode';
+import type { AwsConnection } from '../core/aws/connection';
 import type { DebugTarget } from '../core/emulator/debug';
 import { EmulatorProcess } from '../core/emulator/emulator-process';
 import { findExecutable } from '../core/emulator/launch';
@@ -27,14 +29,25 @@ export class LocalEmulator implements vscode.Disposable {
   /** The latest records of each function, for a log panel opened after the invocation. */
   private readonly recent = new Map<string, LogRecord[]>();
 
-  constructor(private readonly ctx: Ctx) {
+  constructor(
+    private readonly ctx: Ctx,
+    /** The AWS connection chosen in the editor, whose region and profile the functions get. */
+    private readonly connection: () => Promise<AwsConnection>,
+  ) {
     this.output = vscode.window.createOutputChannel('Lambda Local Emulator');
   }
 
   /** A Lambda client for the emulator serving exactly `functions`, starting or restarting it as needed. */
   async client(functions: readonly FunctionConfig[]): Promise<LambdaClient> {
-    // Who may call it is fixed when it starts: a change of the allowed hosts or origins restarts it.
-    const key = JSON.stringify([functions, this.ctx.config.emulatorAllowedHosts, this.ctx.config.emulatorAllowedOrigins]);
+    // The region, credentials and who may call it are fixed when it starts: a change restarts it.
+    const { region, profile } = await this.connection();
+    const key = JSON.stringify([
+      functions,
+      region,
+      profile,
+      this.ctx.config.emulatorAllowedHosts,
+      this.ctx.config.emulatorAllowedOrigins,
+    ]);
     if (this.running?.functionsKey === key && this.running.process.running) return this.running.client;
     if (this.starting !== undefined) {
       const started = await this.starting;
@@ -94,7 +107,7 @@ export class LocalEmulator implements vscode.Disposable {
   ): Promise<{ process: EmulatorProcess; client: LambdaClient }> {
     const nodePath = findExecutable('node', process.env['PATH'] ?? '');
     this.ctx.log.info(`Starting the local emulator with ${functions.length} function(s).`);
-    const profile = this.ctx.config.awsProfile;
+    const { region, profile } = await this.connection();
     const emulator = await EmulatorProcess.start({
       cliPath: join(this.ctx.extension.extensionPath, 'dist', 'cli.js'),
       // Without a Node.js on PATH, the editor's own runtime serves, told to behave as Node.js.
@@ -104,7 +117,8 @@ export class LocalEmulator implements vscode.Disposable {
       ...(debug === undefined ? {} : { debug }),
       ...(buildDir === undefined ? {} : { buildDir }),
       ...(pythonPath === undefined ? {} : { pythonPath }),
-      ...(profile === '' ? {} : { profile }),
+      region,
+      ...(profile === undefined ? {} : { profile }),
       allowedHosts: this.ctx.config.emulatorAllowedHosts,
       allowedOrigins: this.ctx.config.emulatorAllowedOrigins,
       onLog: (record) => {

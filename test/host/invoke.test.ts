@@ -47,6 +47,25 @@ describe('Lambda: Invoke Locally', () => {
     assert.equal((await resultTabs()).length, 1, 'the same view shows the new result');
   });
 
+  it('local functions see the region chosen in the editor; choosing another restarts the emulator with it', async () => {
+    const aws = vscode.workspace.getConfiguration('lambdaWorkbench.aws');
+    const regionSeen = async () =>
+      (
+        await vscode.commands.executeCommand<InvocationResult | undefined>('lambdaWorkbench.invokeLocal', {
+          functionName: 'RegionFunction',
+          event: {},
+        })
+      )?.payloadJson;
+    try {
+      await aws.update('region', 'eu-west-3', vscode.ConfigurationTarget.Workspace);
+      assert.deepEqual(await regionSeen(), { region: 'eu-west-3', defaultRegion: 'eu-west-3' });
+      await aws.update('region', 'ap-south-1', vscode.ConfigurationTarget.Workspace);
+      assert.deepEqual(await regionSeen(), { region: 'ap-south-1', defaultRegion: 'ap-south-1' });
+    } finally {
+      await aws.update('region', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
   it('a function error is shown as a result, not thrown', async () => {
     const result = await vscode.commands.executeCommand<InvocationResult | undefined>('lambdaWorkbench.invokeLocal', {
       functionName: 'BrokenFunction',

@@ -63,6 +63,7 @@ describe('the Local view', () => {
       [
         ['HelloFunction', 'nodejs20.x'],
         ['BrokenFunction', 'nodejs20.x'],
+        ['RegionFunction', 'nodejs20.x'],
       ],
     );
     const hello = rows[0];
