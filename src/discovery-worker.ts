@@ -1,11 +1,13 @@
 // Handler discovery off the extension host's thread: this worker walks the workspace, reads its
 // templates, serverless.yml files and code, and sends the TypeScript and JavaScript files to the
-// parser worker (parser-worker.ts), which loads the TypeScript compiler meanwhile. The extension
-// talks to it with DiscoveryRequest messages.
+// parser worker (parser-worker.ts), which loads the TypeScript compiler meanwhile. Each folder is
+// read as the CLI reads it (samconfig's parameters, a CDK app's cloud assembly: see folderProject).
+// The extension talks to it with DiscoveryRequest messages.
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { parserOverPort } from './core/discovery/parser-port';
 import type { DiscoveryResult } from './core/discovery/types';
 import { discoverWorkspace, type DiscoverOptions } from './core/discovery/workspace';
+import { folderProject } from './core/project/project';
 
 export interface DiscoveryRequest {
   readonly id: number;
@@ -32,7 +34,9 @@ port.on('message', (request: DiscoveryRequest) => {
 
 async function answer(request: DiscoveryRequest): Promise<DiscoveryReply> {
   try {
-    return { id: request.id, workspace: await discoverWorkspace(request.root, request.options, parser) };
+    const project = folderProject(request.root);
+    const found = await discoverWorkspace(request.root, { ...request.options, ...project.options }, parser);
+    return { id: request.id, workspace: { ...found, problems: [...project.problems, ...found.problems] } };
   } catch (error) {
     return { id: request.id, error: error instanceof Error ? error.message : String(error) };
   }

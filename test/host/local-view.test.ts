@@ -41,6 +41,8 @@ describe('the Local view', () => {
     assert.equal(hello.fn.handlerCode?.exportName, 'handler');
     assert.equal(hello.fn.handlerCode?.line, 1);
     assert.equal(hello.source, 'template.yaml');
+    // The template's parameter as samconfig.toml overrides it, as the CLI reads it.
+    assert.deepEqual(hello.fn.config.environment, { GREETING: 'hola' });
     // broken.ts is named by no template: a function of its own, with the default Node.js runtime.
     const broken = functions.find((f) => f.fn.source === 'code');
     assert.equal(broken?.fn.config.name, 'broken');

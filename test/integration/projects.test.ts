@@ -6,8 +6,11 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { inProcessParser } from '../../src/core/discovery/find-handlers';
+import { discoverWorkspace } from '../../src/core/discovery/workspace';
+import { folderProject } from '../../src/core/project/project';
 import { readZip } from '../../src/core/zip/read-zip';
 
 const root = resolve(__dirname, '../..');
@@ -64,6 +67,18 @@ for (const [form, asTheCliDoes] of [
     let app = '';
     before(() => {
       app = synthesize(asTheCliDoes ? 'cli-synth' : 'plain-synth', asTheCliDoes);
+    });
+
+    test('the editor reads the app as the CLI does: its assembly, not its sources', async () => {
+      const editor = folderProject(app);
+      assert.deepEqual(editor.problems, []);
+      const found = await discoverWorkspace(app, { defaultNodeRuntime: 'nodejs22.x', ...editor.options }, inProcessParser);
+      const cli = JSON.parse(runIn(app, ['project', '--json']).stdout) as { functions: { name: string; codeDir: string }[] };
+      assert.deepEqual(
+        found.functions.map((fn) => [fn.config.name, relative(app, fn.config.codeDir)]),
+        cli.functions.map((fn) => [fn.name, fn.codeDir]),
+      );
+      assert.equal(found.functions.length, 4);
     });
 
     test("project: its four functions, the nested stack's included, each with the code CDK built for it", () => {

@@ -8,10 +8,10 @@ import { CLOUD_ASSEMBLY_MANIFEST, assemblyStackTemplates } from '../discovery/cl
 import { SAM_BUILD_OUTPUT } from '../discovery/sam';
 import { readSamConfig, type SamConfig } from './samconfig';
 import { assemblyFolderOf, cdkAppFolder, CDK_APP_FILE, staleAssemblyProblem } from './cdk-app';
-import { WorkbenchError } from '../errors';
+import { LocatedError, WorkbenchError } from '../errors';
 import { readFunctionSettings } from '../discovery/function-settings';
 import type { DiscoveredFunction, DiscoveryProblem, NodeHandlerParser } from '../discovery/types';
-import { discoverWorkspace } from '../discovery/workspace';
+import { discoverWorkspace, type DiscoverOptions } from '../discovery/workspace';
 import type { NodeRuntime } from '../runtimes';
 
 export interface ProjectOptions {
@@ -182,6 +182,47 @@ export async function readProject(options: ProjectOptions, parser: NodeHandlerPa
       ...found.problems,
     ],
   };
+}
+
+/**
+ * What the editor reads of a workspace folder besides its walk, as the CLI reads that folder by
+ * default: a CDK app's cloud assembly in place of its sources, and the parameters samconfig gives
+ * its templates. Problems (a samconfig that does not parse, an assembly missing or older than the
+ * app's sources) are returned with the rest, never thrown: the folder's other functions still list.
+ */
+export function folderProject(root: string): { options: Pick<DiscoverOptions, 'files' | 'template'>; problems: DiscoveryProblem[] } {
+  const problems: DiscoveryProblem[] = [];
+  const atLine1 = (file: string, message: string): DiscoveryProblem => ({ file, line: 1, column: 0, message });
+  if (isFile(join(root, CDK_APP_FILE))) {
+    const assemblyFolder = assemblyFolderOf(root);
+    const manifest = join(assemblyFolder, CLOUD_ASSEMBLY_MANIFEST);
+    if (isFile(manifest)) {
+      try {
+        const templates = assemblyStackTemplates(assemblyFolder);
+        const stale = staleAssemblyProblem(root, assemblyFolder);
+        return { options: { files: { templates } }, problems: stale === undefined ? [] : [stale] };
+      } catch (error) {
+        return { options: { files: { templates: [] } }, problems: [atLine1(manifest, (error as Error).message)] };
+      }
+    }
+    problems.push(
+      atLine1(
+        join(root, CDK_APP_FILE),
+        `This CDK app has no cloud assembly in ${relative(root, assemblyFolder)} yet, so its functions are read from its code alone. Run "cdk synth" to read them as the app defines them.`,
+      ),
+    );
+  }
+  let parameters: Readonly<Record<string, string>> = {};
+  try {
+    parameters = readSamConfig(root)?.parameters ?? {};
+  } catch (error) {
+    problems.push(
+      error instanceof LocatedError
+        ? { file: error.file, line: error.line, column: 0, message: error.reason }
+        : atLine1(join(root, 'samconfig.toml'), (error as Error).message),
+    );
+  }
+  return { options: Object.keys(parameters).length === 0 ? {} : { template: { parameters } }, problems };
 }
 
 /** The logical id of a template function, or the key of a serverless.yml one: the name its file gives it. */
