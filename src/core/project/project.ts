@@ -190,7 +190,10 @@ export async function readProject(options: ProjectOptions, parser: NodeHandlerPa
  * its templates. Problems (a samconfig that does not parse, an assembly missing or older than the
  * app's sources) are returned with the rest, never thrown: the folder's other functions still list.
  */
-export function folderProject(root: string): { options: Pick<DiscoverOptions, 'files' | 'template'>; problems: DiscoveryProblem[] } {
+export function folderProject(root: string): {
+  options: Pick<DiscoverOptions, 'files' | 'template'>;
+  problems: DiscoveryProblem[];
+} {
   const problems: DiscoveryProblem[] = [];
   const atLine1 = (file: string, message: string): DiscoveryProblem => ({ file, line: 1, column: 0, message });
   if (isFile(join(root, CDK_APP_FILE))) {
