@@ -121,6 +121,10 @@ export interface LoadedFunctions {
   unavailable: UnavailableFunction[];
   /** The temporary folder the bundles are in, to remove on exit; undefined when the caller chose the folder. */
   buildDir: string | undefined;
+  /** The folder the bundles are in, either way. */
+  buildRoot: string;
+  /** The --env-file's variables, which every function gets. */
+  extraEnvironment: Readonly<Record<string, string>>;
   /** What was read, for the line that says what is served. */
   description: string;
 }
@@ -173,37 +177,38 @@ export async function loadFunctions(
   const given = options['build-dir'];
   const buildDir = given === undefined ? mkdtempSync(join(tmpdir(), 'lambda-workbench-build-')) : resolve(given);
   const prepared = await Promise.all(
-    functions.map((fn) =>
-      prepareLocalFunction(
-        { ...fn.config, environment: { ...fn.config.environment, ...extra } },
-        {
-          buildDir,
-          watch,
-          onRebuild: (name, outcome) => {
-            process.stderr.write(
-              outcome instanceof Error
-                ? `[${name}] rebuild failed: ${outcome.message}\n`
-                : `[${name}] rebuilt in ${outcome.durationMs.toFixed(0)} ms\n`,
-            );
-          },
-        },
-      ),
-    ),
+    functions.map((fn) => prepareToRun({ ...fn.config, environment: { ...fn.config.environment, ...extra } }, buildDir, watch)),
   );
-  for (const fn of prepared) {
-    if (fn.buildError !== undefined) {
-      process.stderr.write(
-        `[${fn.config.name}] does not build, so its invocations fail until a save fixes it: ${fn.buildError.message}\n`,
-      );
-    }
-  }
   return {
     functions,
     prepared,
     unavailable,
     buildDir: given === undefined ? buildDir : undefined,
+    buildRoot: buildDir,
+    extraEnvironment: extra,
     description: project.description,
   };
+}
+
+/** A function prepared to run (TypeScript bundled in `buildDir`, and again on each save when `watch`), its build told on stderr. */
+export async function prepareToRun(config: FunctionConfig, buildDir: string, watch: boolean): Promise<LocalFunction> {
+  const prepared = await prepareLocalFunction(config, {
+    buildDir,
+    watch,
+    onRebuild: (name, outcome) => {
+      process.stderr.write(
+        outcome instanceof Error
+          ? `[${name}] rebuild failed: ${outcome.message}\n`
+          : `[${name}] rebuilt in ${outcome.durationMs.toFixed(0)} ms\n`,
+      );
+    },
+  });
+  if (prepared.buildError !== undefined) {
+    process.stderr.write(
+      `[${prepared.config.name}] does not build, so its invocations fail until a save fixes it: ${prepared.buildError.message}\n`,
+    );
+  }
+  return prepared;
 }
 
 /** The other names a function answers to locally: its logical id, and its deployed name when that differs. */

@@ -50,6 +50,9 @@ Commands:
       --build-dir <dir>     Where TypeScript handlers are bundled, one folder per function
                             (default: a new temporary folder, removed on exit)
       --exit-with-parent    Stop when standard input closes (for a parent process's child)
+      --update-from-stdin   Take new function sets from standard input, one JSON line each
+                            ({"id": 1, "functions": [...]}), in place: unchanged functions stay
+                            warm; each is answered on standard error ("[update 1] serving N ...")
       --allow-host <name>   Also answer requests addressed to this host name (a forwarded port or a
                             tunnel); "*.example.test" allows the names below example.test. Only
                             127.0.0.1, localhost and [::1] are answered otherwise. Repeatable.

@@ -1,5 +1,6 @@
 // `serve`: the project's functions over Lambda's Invoke API on 127.0.0.1, until stopped.
-import { parseArgs } from 'node:util';
+import { createInterface } from 'node:readline';
+import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { type LocalFunction } from '../core/bundle/local-function';
 import type { DebugTarget } from '../core/emulator/debug';
 import { Emulator } from '../core/emulator/emulator';
@@ -10,7 +11,7 @@ import { WorkbenchError } from '../core/errors';
 import type { LogRecord } from '../core/logs/record';
 import { isNodeRuntime } from '../core/runtimes';
 import { UsageError, TEMPLATE_OPTIONS, portNumber, hostName, originOf, wholeNumber } from './options';
-import { profileCredentials, loadFunctions, logicalIdOf, disposeBuilds } from './load';
+import { profileCredentials, loadFunctions, logicalIdOf, disposeBuilds, prepareToRun } from './load';
 import { VERSION } from './version';
 
 /**
@@ -47,6 +48,7 @@ export const SERVE_OPTIONS = {
   'json-logs': { type: 'boolean', default: false },
   'instance-id': { type: 'string' },
   'exit-with-parent': { type: 'boolean', default: false },
+  'update-from-stdin': { type: 'boolean', default: false },
   debug: { type: 'string' },
   'debug-port': { type: 'string' },
   'build-dir': { type: 'string' },
@@ -72,6 +74,7 @@ export async function serve(args: string[]): Promise<void> {
     stop.cancel();
     throw error;
   }
+  if (values['update-from-stdin']) applyUpdates(running);
   await stop.requested;
   const { emulator, prepared, buildDir, server, output } = running;
   // The emulator first, so invocations in flight are answered before the server closes.
@@ -96,7 +99,12 @@ export async function startServing(values: ServeValues) {
   const debugPort = values['debug-port'] === undefined ? undefined : portNumber(values['debug-port'], '--debug-port');
   // Before anything is built or started, so a bad profile leaves nothing behind.
   const auth = await profileCredentials(values.profile);
-  const { functions, prepared, unavailable, buildDir } = await loadFunctions(values, true, undefined, values.debug);
+  const { functions, prepared, unavailable, buildDir, buildRoot, extraEnvironment } = await loadFunctions(
+    values,
+    true,
+    undefined,
+    values.debug,
+  );
   const configs = prepared.map((p, i) => ({ ...p.config, ...logicalIdOf(functions[i]) }));
   let emulator: Emulator;
   try {
@@ -140,7 +148,69 @@ export async function startServing(values: ServeValues) {
         )
         .join(''),
   );
-  return { emulator, prepared, buildDir, server, output };
+  return { emulator, functions, prepared, buildDir, buildRoot, extraEnvironment, server, output };
+}
+
+type Running = Awaited<ReturnType<typeof startServing>>;
+
+/** A function being served: as it was given, and as it runs (bundled when it is TypeScript). */
+interface Served {
+  readonly given: FunctionConfig;
+  readonly prepared: LocalFunction;
+}
+
+/**
+ * Applies the function sets that arrive on standard input, one JSON line each
+ * (`{"id": 1, "functions": [FunctionConfig...]}`), in place: a function given as before keeps its
+ * bundle and its warm environments, a changed one is built again and gets fresh environments, a
+ * removed one stops, the others keep serving meanwhile. Each line is answered on standard error:
+ * `[update 1] serving N function(s)`, or `[update 1] failed: <reason>` with the set before it kept.
+ */
+function applyUpdates(running: Running): void {
+  let served: Served[] = running.prepared.map((prepared, i) => ({
+    given: running.functions[i]?.config ?? prepared.config,
+    prepared,
+  }));
+  let queue = Promise.resolve();
+  const apply = async (line: string) => {
+    let id: unknown;
+    try {
+      const request = JSON.parse(line) as { id?: unknown; functions?: unknown };
+      id = request.id;
+      const given = functionConfigsOf(request.functions);
+      const next: Served[] = [];
+      for (const config of given) {
+        const before = served.find((s) => s.given.name === config.name);
+        if (before !== undefined && isDeepStrictEqual(before.given, config)) {
+          next.push(before);
+          continue;
+        }
+        // Its old bundle and watcher go first: the new build is written to the same folder.
+        await before?.prepared.dispose();
+        const environment = { ...config.environment, ...running.extraEnvironment };
+        next.push({ given: config, prepared: await prepareToRun({ ...config, environment }, running.buildRoot, true) });
+      }
+      const removed = served.filter((s) => !next.some((n) => n.given.name === s.given.name));
+      await Promise.all(removed.map((s) => s.prepared.dispose()));
+      running.emulator.setFunctions(next.map((s) => s.prepared.config));
+      served = next;
+      running.prepared.splice(0, running.prepared.length, ...next.map((s) => s.prepared));
+      running.output.flush();
+      process.stderr.write(`[update ${String(id)}] serving ${next.length} function(s)\n`);
+    } catch (error) {
+      process.stderr.write(`[update ${String(id)}] failed: ${(error as Error).message}\n`);
+    }
+  };
+  createInterface({ input: process.stdin }).on('line', (line) => {
+    if (line.trim() !== '') queue = queue.then(() => apply(line));
+  });
+}
+
+function functionConfigsOf(value: unknown): FunctionConfig[] {
+  if (!Array.isArray(value) || !value.every((f) => typeof (f as { name?: unknown } | null)?.name === 'string')) {
+    throw new UsageError('an update is {"id": n, "functions": [...]}, each function with its name.');
+  }
+  return value as FunctionConfig[];
 }
 
 /**

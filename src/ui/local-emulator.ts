@@ -1,7 +1,8 @@
 // The local emulator for the editor: a child process (`lambda-workbench serve`) started on the
-// first local invocation with the workspace's functions, restarted when they or the AWS connection
-// change (the functions see the chosen region, and the chosen profile's credentials), stopped with
-// the extension. Its log goes to an output channel and to the log panel.
+// first local invocation with the workspace's functions, given the new set in place when they
+// change (the others stay warm), restarted when the AWS connection changes (the functions see the
+// chosen region, and the chosen profile's credentials), stopped with the extension. Its log goes to
+// an output channel and to the log panel.
 import { join } from 'node:path';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import * as vscode from 'vscode';
@@ -13,6 +14,15 @@ import type { FunctionConfig } from '../core/function-config';
 import type { LogRecord } from '../core/logs/record';
 import type { Ctx } from './ctx';
 
+interface Running {
+  readonly process: EmulatorProcess;
+  readonly client: LambdaClient;
+  /** What it was started with (region, profile, who may call it): a change needs a new process. */
+  readonly startKey: string;
+  /** The functions it serves: a change is given to it in place. */
+  functionsKey: string;
+}
+
 /** Records kept per function for a log panel opened later. */
 const RECENT_RECORDS = 2_000;
 
@@ -20,8 +30,8 @@ const RECENT_RECORDS = 2_000;
 const LOCAL_CREDENTIALS = { accessKeyId: 'LOCALEMULATOR', secretAccessKey: 'local-emulator' };
 
 export class LocalEmulator implements vscode.Disposable {
-  private running: { process: EmulatorProcess; functionsKey: string; client: LambdaClient } | undefined;
-  private starting: Promise<NonNullable<LocalEmulator['running']>> | undefined;
+  private running: Running | undefined;
+  private starting: Promise<Running> | undefined;
   readonly output: vscode.OutputChannel;
   private readonly records = new vscode.EventEmitter<LogRecord>();
   /** Every log record of every local function. */
@@ -41,19 +51,26 @@ export class LocalEmulator implements vscode.Disposable {
   async client(functions: readonly FunctionConfig[]): Promise<LambdaClient> {
     // The region, credentials and who may call it are fixed when it starts: a change restarts it.
     const { region, profile } = await this.connection();
-    const key = JSON.stringify([
-      functions,
+    const startKey = JSON.stringify([
       region,
       profile,
       this.ctx.config.emulatorAllowedHosts,
       this.ctx.config.emulatorAllowedOrigins,
     ]);
-    if (this.running?.functionsKey === key && this.running.process.running) return this.running.client;
-    if (this.starting !== undefined) {
-      const started = await this.starting;
-      if (started.functionsKey === key && started.process.running) return started.client;
+    const functionsKey = JSON.stringify(functions);
+    if (this.starting !== undefined) await this.starting.catch(() => undefined);
+    const running = this.running;
+    if (running?.startKey === startKey && running.process.running) {
+      if (running.functionsKey === functionsKey) return running.client;
+      try {
+        await running.process.update(functions);
+        running.functionsKey = functionsKey;
+        return running.client;
+      } catch (error) {
+        this.ctx.log.warn(`${(error as Error).message} Restarting the local emulator with them.`);
+      }
     }
-    this.starting = this.start(functions, key);
+    this.starting = this.start(functions, startKey, functionsKey);
     try {
       this.running = await this.starting;
       return this.running.client;
@@ -83,9 +100,9 @@ export class LocalEmulator implements vscode.Disposable {
     this.records.dispose();
   }
 
-  private async start(functions: readonly FunctionConfig[], functionsKey: string) {
+  private async start(functions: readonly FunctionConfig[], startKey: string, functionsKey: string): Promise<Running> {
     await this.stop();
-    return { ...(await this.launch(functions)), functionsKey };
+    return { ...(await this.launch(functions)), startKey, functionsKey };
   }
 
   /**

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { until } from './until';
 import type { LambdaWorkbenchApi } from '../../src/extension';
 import type { InvocationResult } from '../../src/core/invoke/invocation';
 
@@ -45,6 +48,33 @@ describe('Lambda: Invoke Locally', () => {
     assert.deepEqual(again.payloadJson, { statusCode: 200, body: 'hello, host' });
     assert.equal(again.metrics?.initDurationMs, undefined);
     assert.equal((await resultTabs()).length, 1, 'the same view shows the new result');
+  });
+
+  it('a function added to the template is served beside the others, which stay warm', async () => {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder);
+    const template = join(folder.uri.fsPath, 'template.yaml');
+    const original = await readFile(template, 'utf8');
+    const names = async () => (await (await api()).localFunctions()).map((f) => f.fn.config.name);
+    const invoke = (functionName: string, event: unknown) =>
+      vscode.commands.executeCommand<InvocationResult | undefined>('lambdaWorkbench.invokeLocal', { functionName, event });
+    try {
+      const added = ['  EchoFunction:', '    Type: AWS::Serverless::Function', '    Properties:', '      CodeUri: src/'];
+      await writeFile(
+        template,
+        [original, ...added, '      Handler: handler.handler', '      Runtime: nodejs20.x', ''].join('\n'),
+      );
+      await until(names, (list) => list.includes('EchoFunction'), 'the Local view to list EchoFunction');
+      const echo = await invoke('EchoFunction', { name: 'echo' });
+      assert.deepEqual(echo?.payloadJson, { statusCode: 200, body: 'hello, echo' });
+      assert.ok((echo?.metrics?.initDurationMs ?? 0) > 0, 'the new function starts cold');
+      const hello = await invoke('HelloFunction', { name: 'again' });
+      assert.deepEqual(hello?.payloadJson, { statusCode: 200, body: 'hello, again' });
+      assert.equal(hello?.metrics?.initDurationMs, undefined, 'the emulator was not restarted: HelloFunction is still warm');
+    } finally {
+      await writeFile(template, original);
+      await until(names, (list) => !list.includes('EchoFunction'), 'the Local view to drop EchoFunction');
+    }
   });
 
   it('local functions see the region chosen in the editor; choosing another restarts the emulator with it', async () => {

@@ -167,6 +167,46 @@ describe('the emulator as a child process', () => {
     }
   });
 
+  test('takes a new set of functions in place: the unchanged stay warm, the changed start fresh, the removed go', async () => {
+    const emulator = await EmulatorProcess.start({
+      cliPath: join(__dirname, '../../dist/cli.js'),
+      nodePath: findExecutable('node', process.env['PATH'] ?? '') ?? process.execPath,
+      functions: [node('counter', 'handlers.counter'), node('echo', 'handlers.echo')],
+    });
+    const client = localClient(emulator.url);
+    const counter = async () =>
+      (await invokeFunction(client, { kind: 'local', functionName: 'counter' }, {})).payloadJson as {
+        invocations: number;
+        pid: number;
+      };
+    try {
+      const first = await counter();
+      assert.equal(first.invocations, 1);
+      await emulator.update([node('counter', 'handlers.counter'), node('context', 'handlers.context')]);
+      const warm = await counter();
+      assert.deepEqual([warm.invocations, warm.pid], [2, first.pid], 'the same environment, still warm');
+      const added = await invokeFunction(client, { kind: 'local', functionName: 'context' }, {});
+      assert.equal((added.payloadJson as { functionName: string }).functionName, 'context');
+      const removed = await fetch(`${emulator.url}/2015-03-31/functions/echo/invocations`, { method: 'POST', body: '{}' });
+      assert.equal(removed.status, 404);
+      assert.equal(removed.headers.get('x-amzn-errortype'), 'ResourceNotFoundException');
+      // A changed configuration: a fresh environment with it.
+      await emulator.update([node('counter', 'handlers.counter', { memoryMB: 512 })]);
+      const fresh = await counter();
+      assert.equal(fresh.invocations, 1);
+      assert.notEqual(fresh.pid, first.pid);
+      // An update it cannot use is refused with the reason, and the set before keeps serving.
+      await assert.rejects(
+        emulator.update([{ handler: 'handlers.counter' } as never]),
+        /^WorkbenchError: The local emulator refused the new functions: an update is \{"id": n, "functions": \[\.\.\.\]\}, each function with its name\.$/,
+      );
+      assert.equal((await counter()).invocations, 2);
+    } finally {
+      client.destroy();
+      await emulator.stop();
+    }
+  });
+
   test('a function list it cannot use is refused with the reason', async () => {
     await assert.rejects(
       EmulatorProcess.start({

@@ -50,6 +50,7 @@ const READY = /serving \d+ function\(s\) on (http:\/\/127\.0\.0\.1:\d+)/;
 
 export class EmulatorProcess {
   private stopping = false;
+  private lastUpdate = 0;
 
   private constructor(
     readonly url: string,
@@ -67,7 +68,9 @@ export class EmulatorProcess {
     const args = [
       options.cliPath,
       'serve',
-      ...['--functions', functionsFile, '--port', '0', '--json-logs', '--instance-id', instanceId, '--exit-with-parent'],
+      ...['--functions', functionsFile, '--port', '0', '--json-logs', '--instance-id', instanceId],
+      // Standard input is this process's: its end stops the emulator, its lines change the functions.
+      ...['--exit-with-parent', '--update-from-stdin'],
       ...(options.region === undefined ? [] : ['--region', options.region]),
       ...(options.profile === undefined ? [] : ['--profile', options.profile]),
       ...(options.debug === undefined ? [] : ['--debug', options.debug.functionName, '--debug-port', String(options.debug.port)]),
@@ -83,6 +86,8 @@ export class EmulatorProcess {
       detached: true,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
+    // Writing to an emulator that has just exited fails with EPIPE; its exit is what reports that.
+    child.stdin.on('error', () => undefined);
     let stderr = '';
     let readyUrl: string | undefined;
     // Assigned once started; the exit handler below needs it.
@@ -137,6 +142,44 @@ export class EmulatorProcess {
     });
     instance = new EmulatorProcess(url, child, instanceId, scratch, exited);
     return instance;
+  }
+
+  /**
+   * Serves `functions` from now on without a restart: those given as before keep their warm
+   * environments, changed ones start fresh, removed ones stop. Resolves once the emulator serves
+   * them; rejects with its reason (it then serves the set before).
+   */
+  async update(functions: readonly FunctionConfig[], timeoutMs = 60_000): Promise<void> {
+    const id = ++this.lastUpdate;
+    const answer = new RegExp(`^\\[update ${id}\\] (serving \\d+ function\\(s\\)|failed: (.*))$`, 'm');
+    const stderr = this.child.stderr;
+    let seen = '';
+    let listener: (chunk: string) => void = () => {};
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        listener = (chunk: string) => {
+          seen = (seen + chunk).slice(-8000);
+          const match = answer.exec(seen);
+          if (match === null) return;
+          if (match[2] === undefined) resolve();
+          else reject(new WorkbenchError(`The local emulator refused the new functions: ${match[2]}`));
+        };
+        stderr.on('data', listener);
+        timer = setTimeout(
+          () => reject(new WorkbenchError(`The local emulator did not take the new functions within ${timeoutMs / 1000} s.`)),
+          timeoutMs,
+        );
+        this.exited.then(
+          () => reject(new WorkbenchError('The local emulator stopped before it took the new functions.')),
+          () => undefined,
+        );
+        this.child.stdin.write(`${JSON.stringify({ id, functions })}\n`);
+      });
+    } finally {
+      clearTimeout(timer);
+      stderr.off('data', listener);
+    }
   }
 
   get running(): boolean {

@@ -2,6 +2,7 @@
 // types, log tails, service errors), and the environments that run them.
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { configProblems, type FunctionConfig } from '../function-config';
 import type { LogRecord } from '../logs/record';
 import { FunctionPool } from './function-pool';
@@ -166,7 +167,10 @@ export class Emulator {
     );
   }
 
-  /** Replaces the set of functions; kept functions recycle their environments, removed ones stop. */
+  /**
+   * Replaces the set of functions: removed ones stop, changed ones recycle their environments, and
+   * those given as they were keep their warm environments.
+   */
   setFunctions(functions: readonly FunctionConfig[]): void {
     const names = new Set(functions.map((f) => f.name));
     for (const [name, pool] of this.pools) {
@@ -177,8 +181,8 @@ export class Emulator {
     }
     for (const config of functions) {
       const pool = this.pools.get(config.name);
-      if (pool) pool.update(config);
-      else this.pools.set(config.name, this.createPool(config));
+      if (pool === undefined) this.pools.set(config.name, this.createPool(config));
+      else if (!isDeepStrictEqual(pool.config, config)) pool.update(config);
     }
   }
 
