@@ -248,4 +248,84 @@ Resources:
     );
     assert.throws(() => parseTemplate('- just\n- a list\n', path), /is not a CloudFormation template/);
   });
+  describe('parameter values against their constraints, refused as CloudFormation refuses them', () => {
+    const template = [
+      'Parameters:',
+      '  Stage:',
+      '    Type: String',
+      '    Default: dev',
+      '    AllowedValues: [dev, prod]',
+      '  Bucket:',
+      '    Type: String',
+      '    Default: orders-bucket',
+      "    AllowedPattern: '[a-z0-9-]+'",
+      '  Memory:',
+      '    Type: Number',
+      '    Default: 256',
+      '    MinValue: 128',
+      '    MaxValue: 10240',
+      '  Regions:',
+      '    Type: CommaDelimitedList',
+      '    Default: eu-west-1,us-east-1',
+      '    AllowedValues: [eu-west-1, us-east-1]',
+      '  Prefix:',
+      '    Type: String',
+      '    Default: app',
+      '    MaxLength: 5',
+      'Resources:',
+      '  Fn:',
+      '    Type: AWS::Serverless::Function',
+      '    Properties: { Handler: app.handler, Runtime: nodejs20.x }',
+      '',
+    ].join('\n');
+    const read = (parameters: Record<string, string>) => parseTemplate(template, path, { parameters });
+
+    test('values within them are served', () => {
+      assert.equal(read({}).length, 1);
+      assert.equal(read({ Stage: 'prod', Memory: '10240', Regions: 'us-east-1', Prefix: 'shop' }).length, 1);
+    });
+
+    test('each broken constraint names the parameter, the value, the line and what to give', () => {
+      const refusal = (parameters: Record<string, string>) => {
+        try {
+          read(parameters);
+        } catch (error) {
+          return (error as Error).message;
+        }
+        return 'served';
+      };
+      assert.equal(
+        refusal({ Stage: 'qa' }),
+        '/work/app/template.yaml:5: the parameter Stage is "qa" (given for it), which is not one of its AllowedValues (dev, prod); ' +
+          'CloudFormation refuses it. Give it a value that is one of dev, prod (--parameter-overrides Stage=<value>, or in samconfig.toml).',
+      );
+      assert.equal(
+        refusal({ Bucket: 'Orders_Bucket' }),
+        '/work/app/template.yaml:9: the parameter Bucket is "Orders_Bucket" (given for it), which does not match its AllowedPattern [a-z0-9-]+; ' +
+          'CloudFormation refuses it. Give it a value that matches [a-z0-9-]+ (--parameter-overrides Bucket=<value>, or in samconfig.toml).',
+      );
+      assert.equal(
+        refusal({ Memory: '64' }),
+        '/work/app/template.yaml:13: the parameter Memory is "64" (given for it), which is below its MinValue 128; ' +
+          'CloudFormation refuses it. Give it a value that is at least 128 (--parameter-overrides Memory=<value>, or in samconfig.toml).',
+      );
+      assert.equal(
+        refusal({ Regions: 'eu-west-1,ap-south-1' }),
+        '/work/app/template.yaml:18: the parameter Regions is "eu-west-1,ap-south-1" (given for it), which is not one of its AllowedValues (eu-west-1, us-east-1); ' +
+          'CloudFormation refuses it. Give it a value that is one of eu-west-1, us-east-1 (--parameter-overrides Regions=<value>, or in samconfig.toml).',
+      );
+      assert.equal(
+        refusal({ Prefix: 'storefront' }),
+        '/work/app/template.yaml:22: the parameter Prefix is "storefront" (given for it), which is longer than its MaxLength 5; ' +
+          'CloudFormation refuses it. Give it a value that has at most 5 characters (--parameter-overrides Prefix=<value>, or in samconfig.toml).',
+      );
+    });
+
+    test('a Default outside the constraints is refused as its Default', () => {
+      assert.throws(
+        () => parseTemplate(template.replace('Default: dev', 'Default: staging'), path),
+        /^LocatedError: \/work\/app\/template\.yaml:5: the parameter Stage is its Default "staging", which is not one of its AllowedValues \(dev, prod\)/,
+      );
+    });
+  });
 });

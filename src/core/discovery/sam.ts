@@ -101,6 +101,7 @@ export function templateFunctions(
   const lineOf = (keys: readonly string[]) => located?.lineOf(keys);
   // `sam build` writes its output's template into .aws-sam/build: every function there is built.
   const builtBySam = SAM_BUILD_OUTPUT.test(path);
+  checkParameterValues(template, options, path, lineOf);
   const resolver = new Resolver(template, resources, options, (name) => ({
     file: path,
     line: lineOf(['Conditions', name]) ?? 1,
@@ -506,6 +507,98 @@ const NAMED_RESOURCES: Readonly<
     attributes: { Arn: (p) => `arn:aws:states:${p.region}:${p.account}:stateMachine:${p.name}`, Name: (p) => p.name },
   },
 };
+
+/**
+ * Refuses, as CloudFormation does before it creates anything, a parameter value that breaks its
+ * parameter's constraints (AllowedValues, AllowedPattern, MinLength, MaxLength, MinValue, MaxValue):
+ * a LocatedError at the constraint, saying where the value came from and what to give instead.
+ */
+function checkParameterValues(
+  template: JsonObject,
+  options: TemplateOptions,
+  path: string,
+  lineOf: (keys: readonly string[]) => number | undefined,
+): void {
+  for (const [name, entry] of Object.entries(asObject(template['Parameters']) ?? {})) {
+    const definition = asObject(entry) ?? {};
+    const given = options.parameters?.[name];
+    const fallback = definition['Default'];
+    const type = definition['Type'];
+    // An SSM parameter type's Default names a parameter in Parameter Store: its value is not known here.
+    if (given === undefined && typeof type === 'string' && type.startsWith('AWS::SSM::Parameter::Value')) continue;
+    const value = given ?? (fallback === undefined || fallback === null ? undefined : scalarText(fallback));
+    if (value === undefined) continue;
+    const broken = brokenConstraint(definition, value);
+    if (broken === undefined) continue;
+    const origin = given === undefined ? `its Default "${value}"` : `"${value}" (given for it)`;
+    throw new LocatedError(
+      path,
+      lineOf(['Parameters', name, broken.constraint]) ?? lineOf(['Parameters', name]) ?? 1,
+      `the parameter ${name} is ${origin}, which ${broken.reason}; CloudFormation refuses it. ` +
+        `Give it a value that ${broken.wanted} (--parameter-overrides ${name}=<value>, or in samconfig.toml).`,
+    );
+  }
+}
+
+function brokenConstraint(
+  definition: JsonObject,
+  value: string,
+): { constraint: string; reason: string; wanted: string } | undefined {
+  const allowed = definition['AllowedValues'];
+  if (Array.isArray(allowed) && allowed.length > 0) {
+    const values = allowed.map((item) => (item === null ? '' : scalarText(item)));
+    // A list type's value is a comma-separated list, each of whose items must be allowed.
+    const type = typeof definition['Type'] === 'string' ? definition['Type'] : '';
+    const items = type.startsWith('List<') || type === 'CommaDelimitedList' ? value.split(',') : [value];
+    if (items.some((item) => !values.includes(item.trim()))) {
+      const list = values.join(', ');
+      return { constraint: 'AllowedValues', reason: `is not one of its AllowedValues (${list})`, wanted: `is one of ${list}` };
+    }
+  }
+  const pattern = definition['AllowedPattern'];
+  if (typeof pattern === 'string') {
+    let matches = true;
+    try {
+      // CloudFormation matches the whole value.
+      matches = new RegExp(`^(?:${pattern})$`, 'u').test(value);
+    } catch {
+      // A pattern JavaScript cannot read (Java's syntax differs in corners) is left to CloudFormation.
+    }
+    if (!matches)
+      return {
+        constraint: 'AllowedPattern',
+        reason: `does not match its AllowedPattern ${pattern}`,
+        wanted: `matches ${pattern}`,
+      };
+  }
+  const bound = (key: string) =>
+    typeof definition[key] === 'number' || typeof definition[key] === 'string' ? Number(definition[key]) : undefined;
+  const [minLength, maxLength, minValue, maxValue] = ['MinLength', 'MaxLength', 'MinValue', 'MaxValue'].map(bound);
+  if (minLength !== undefined && value.length < minLength) {
+    return {
+      constraint: 'MinLength',
+      reason: `is shorter than its MinLength ${minLength}`,
+      wanted: `has at least ${minLength} characters`,
+    };
+  }
+  if (maxLength !== undefined && value.length > maxLength) {
+    return {
+      constraint: 'MaxLength',
+      reason: `is longer than its MaxLength ${maxLength}`,
+      wanted: `has at most ${maxLength} characters`,
+    };
+  }
+  const number = Number(value);
+  if (definition['Type'] === 'Number' && value.trim() !== '' && Number.isFinite(number)) {
+    if (minValue !== undefined && number < minValue) {
+      return { constraint: 'MinValue', reason: `is below its MinValue ${minValue}`, wanted: `is at least ${minValue}` };
+    }
+    if (maxValue !== undefined && number > maxValue) {
+      return { constraint: 'MaxValue', reason: `is above its MaxValue ${maxValue}`, wanted: `is at most ${maxValue}` };
+    }
+  }
+  return undefined;
+}
 
 /** Resolves the intrinsic functions a local run can know; the rest become warnings. */
 class Resolver {
