@@ -192,7 +192,8 @@ describe('serverless.yml', async () => {
       },
     ]);
     assert.deepEqual(create.warnings, [
-      'functions.create.environment.SECRET: ${ssm:/orders/secret} cannot be resolved locally; the text is kept as written.',
+      'functions.create.environment.SECRET: ${ssm:/orders/secret} is read from SSM Parameter Store at deploy, which a local run does not read, so the text is kept as written; ' +
+        'give the value in .lambda/functions.json ("environment") or, from a terminal, an env file (--env-file).',
     ]);
   });
 

@@ -1,6 +1,10 @@
-// serverless.yml's variables (`${self:custom.table}`, `${opt:stage, 'dev'}`, `${sls:stage}`):
-// the ones a local run can know are resolved; the rest (env, ssm, cf, file...) stay as written,
-// each with a warning, since guessing them would run the function with values it never sees.
+// serverless.yml's variables (`${self:custom.table}`, `${opt:stage, 'dev'}`, `${sls:stage}`,
+// `${env:HOME}`, `${file(./config.yml):table}`, `${param:domain}`): the ones a local run can know
+// are resolved; the rest (ssm, cf, s3...) stay as written, each with a warning that says where to
+// give the value, since guessing them would run the function with values it never sees.
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parseLocatedYaml } from './cfn-yaml';
 
 export interface VariableSources {
   /** The whole serverless.yml, for `self:` references. */
@@ -8,12 +12,27 @@ export interface VariableSources {
   /** The `--stage` the Serverless Framework would be given, also `${sls:stage}` once known. */
   readonly stage?: string;
   readonly region?: string;
+  /** The serverless.yml's folder, which `${file(...)}` paths are relative to. */
+  readonly folder?: string;
+  /** The environment `${env:...}` reads: the one the Serverless Framework would run in. */
+  readonly environment?: Readonly<Record<string, string | undefined>>;
 }
+
+/** Sources a local run cannot read, and why; the value can be given in the function's settings. */
+const REMOTE_SOURCES: Readonly<Record<string, string>> = {
+  ssm: 'SSM Parameter Store',
+  cf: "another stack's outputs",
+  s3: 'an S3 object',
+  secretsmanager: 'Secrets Manager',
+};
 
 /** Nested variables (`${self:custom.${sls:stage}}`) and self references are followed this deep. */
 const MAX_DEPTH = 10;
 
 export class ServerlessVariables {
+  /** Files `${file(...)}` read, each once: their parsed value, or undefined when unreadable. */
+  private readonly files = new Map<string, unknown>();
+
   constructor(private readonly sources: VariableSources) {}
 
   /**
@@ -39,7 +58,10 @@ export class ServerlessVariables {
     const expression = text.slice(start + 2, end);
     const value = this.evaluate(expression, where, warnings, depth);
     if (value === undefined) {
-      warnings.push(`${where}: \${${expression}} cannot be resolved locally; the text is kept as written.`);
+      const { why, next } = this.unresolved(expression);
+      warnings.push(
+        `${where}: \${${expression}} ${why}, so the text is kept as written${next === undefined ? '' : `; ${next}`}.`,
+      );
       const rest = this.resolveText(text.slice(end + 1), where, warnings, depth);
       return text.slice(0, end + 1) + stringOf(rest);
     }
@@ -65,6 +87,12 @@ export class ServerlessVariables {
     const quoted = /^'(.*)'$|^"(.*)"$/s.exec(candidate);
     if (quoted !== null) return quoted[1] ?? quoted[2];
     if (/^-?\d+(\.\d+)?$/.test(candidate)) return Number(candidate);
+    // `file(./config.yml)` or `file(./config.yml):address`.
+    const file = /^file\((.*?)\)(?::(.*))?$/s.exec(candidate);
+    if (file !== null) {
+      const found = lookup(this.fileValue((file[1] ?? '').trim()), (file[2] ?? '').trim());
+      return found === undefined ? undefined : this.resolve(found, where, warnings, depth + 1);
+    }
     const colon = candidate.indexOf(':');
     // Serverless Framework v1 also took an unquoted fallback: `${opt:stage, dev}`.
     if (colon < 0) return candidate === '' ? undefined : candidate;
@@ -80,9 +108,62 @@ export class ServerlessVariables {
         return address === 'stage' ? this.sources.stage : address === 'region' ? this.sources.region : undefined;
       case 'aws':
         return address === 'region' ? this.sources.region : undefined;
+      case 'env':
+        return this.sources.environment?.[address];
+      case 'param': {
+        // Serverless Framework v4's `params`: the stage's own, else `default`'s.
+        const params = lookup(this.sources.document, 'params');
+        const value = lookup(params, `${this.sources.stage ?? ''}.${address}`) ?? lookup(params, `default.${address}`);
+        return value === undefined ? undefined : this.resolve(value, where, warnings, depth + 1);
+      }
       default:
         return undefined;
     }
+  }
+
+  /** A `${file(...)}`'s parsed YAML or JSON; undefined when it cannot be read (a .js file is not run). */
+  private fileValue(path: string): unknown {
+    const file = join(this.sources.folder ?? '.', path);
+    if (!this.files.has(file)) {
+      let value: unknown;
+      try {
+        if (!/\.(ya?ml|json)$/i.test(file)) throw new Error('not YAML or JSON');
+        const parsed = parseLocatedYaml(readFileSync(file, 'utf8'));
+        value = parsed.ok ? parsed.yaml.value : undefined;
+      } catch {
+        value = undefined;
+      }
+      this.files.set(file, value);
+    }
+    return this.files.get(file);
+  }
+
+  /** Why a variable has no local value, and where to give it one. */
+  private unresolved(expression: string): { why: string; next?: string } {
+    const kind = /^\s*([a-z0-9]+)[:(]/i.exec(expression)?.[1] ?? '';
+    const remote = REMOTE_SOURCES[kind];
+    if (remote !== undefined) {
+      return {
+        why: `is read from ${remote} at deploy, which a local run does not read`,
+        next: 'give the value in .lambda/functions.json ("environment") or, from a terminal, an env file (--env-file)',
+      };
+    }
+    if (kind === 'file') {
+      const path = /^\s*file\((.*?)\)/.exec(expression)?.[1]?.trim() ?? '';
+      const shown = relative(this.sources.folder ?? '.', join(this.sources.folder ?? '.', path));
+      return {
+        why: `names ${shown}, which is not a YAML or JSON file that can be read (a .js file is not run locally) or has no such value`,
+        next: 'check the path and the address after it',
+      };
+    }
+    if (kind === 'env') return { why: 'names an environment variable that is not set', next: 'set it, or give a fallback' };
+    if (kind === 'param') {
+      return {
+        why: `names a parameter that params has neither for the stage ${this.sources.stage ?? ''} nor under default`,
+        next: 'add it to params',
+      };
+    }
+    return { why: 'cannot be resolved locally' };
   }
 }
 

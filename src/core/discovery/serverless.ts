@@ -36,6 +36,8 @@ export interface ServerlessOptions {
   /** The stage, as `serverless deploy --stage` would get it; else the file's provider.stage, else `dev`. */
   readonly stage?: string;
   readonly region?: string;
+  /** The environment `${env:...}` reads; this process's by default. */
+  readonly environment?: Readonly<Record<string, string | undefined>>;
 }
 
 type Json = Record<string, unknown>;
@@ -61,10 +63,18 @@ export function serverlessFunctions(yaml: LocatedYaml, path: string, options: Se
   if (document === undefined) throw new WorkbenchError(`${path} is not a serverless.yml: it is not a map.`);
   const scratch: string[] = [];
   const provider = asRecord(document['provider']) ?? {};
-  const stageVariables = new ServerlessVariables({ document, ...options });
+  const folder = dirname(path);
+  const environment = options.environment ?? process.env;
+  const stageVariables = new ServerlessVariables({ document, folder, environment, ...options });
   const stageValue = options.stage ?? stageVariables.resolve(provider['stage'] ?? DEFAULT_STAGE, 'provider.stage', scratch);
   const stage = typeof stageValue === 'string' && !stageValue.includes('${') ? stageValue : DEFAULT_STAGE;
-  const variables = new ServerlessVariables({ document, stage, ...(options.region ? { region: options.region } : {}) });
+  const variables = new ServerlessVariables({
+    document,
+    stage,
+    folder,
+    environment,
+    ...(options.region ? { region: options.region } : {}),
+  });
 
   // HTTP API routes send payload 2.0 unless provider.httpApi.payload asks for 1.0.
   const payload = asRecord(provider['httpApi'])?.['payload'];
