@@ -94,6 +94,7 @@ for (const [form, asTheCliDoes] of [
           timeoutSeconds: number;
           memoryMB: number;
           file: string;
+          handlerCode?: string;
           warnings: string[];
           problems: string[];
         }[];
@@ -109,6 +110,8 @@ for (const [form, asTheCliDoes] of [
         memoryMB: fn.memoryMB,
         file: fn.file,
         code: fn.codeDir.startsWith('cdk.out/asset.') ? 'asset' : fn.codeDir.includes('inline-code') ? 'inline' : fn.codeDir,
+        // The source each was built from, where the lenses go: the NodejsFunction's entry, the Python folder's file.
+        handlerCode: fn.handlerCode?.includes('inline-code/') === true ? 'inline' : fn.handlerCode,
         warnings: fn.warnings,
         problems: fn.problems,
       }));
@@ -123,6 +126,7 @@ for (const [form, asTheCliDoes] of [
           memoryMB: 128,
           file: 'cdk.out/WorkbenchStack.template.json',
           code: 'asset',
+          handlerCode: 'lambda/hello.ts:5',
         },
         {
           ...common,
@@ -133,6 +137,7 @@ for (const [form, asTheCliDoes] of [
           memoryMB: 256,
           file: 'cdk.out/WorkbenchStack.template.json',
           code: 'asset',
+          handlerCode: 'py/app.py:4',
         },
         {
           ...common,
@@ -143,6 +148,7 @@ for (const [form, asTheCliDoes] of [
           memoryMB: 128,
           file: 'cdk.out/WorkbenchStack.template.json',
           code: 'inline',
+          handlerCode: 'inline',
         },
         {
           ...common,
@@ -153,6 +159,7 @@ for (const [form, asTheCliDoes] of [
           memoryMB: 128,
           file: 'cdk.out/WorkbenchStackJobsD450CC46.nested.template.json',
           code: 'asset',
+          handlerCode: 'py/app.py:8',
         },
       ]);
     });
@@ -279,6 +286,16 @@ describe('a `sam build` output (.aws-sam/build/template.yaml) beside its source 
     assert.match(
       result.stderr,
       /^note: Serving template\.yaml, built from its sources; its "sam build" output in \.aws-sam\/build is not used \(pass --template \.aws-sam\/build\/template\.yaml to serve that\)\.$/m,
+    );
+  });
+
+  test("named, each function's handler is the source it was built from, for lenses and Open Handler", () => {
+    const read = runIn(folder, ['project', '--json', '--template', built]);
+    assert.equal(read.code, 0, read.stderr);
+    const { functions } = JSON.parse(read.stdout) as { functions: { name: string; codeDir: string; handlerCode?: string }[] };
+    assert.deepEqual(
+      functions.map(({ name, codeDir, handlerCode }) => ({ name, codeDir, handlerCode })),
+      [{ name: 'HelloWorldFunction', codeDir: '.aws-sam/build/HelloWorldFunction', handlerCode: 'hello-world/app.ts:1' }],
     );
   });
 

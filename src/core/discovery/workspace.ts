@@ -14,7 +14,7 @@
 // A name used twice in one result: the later function (in result order) gets `-<folder>`, the folder
 // that holds its template, serverless.yml or handler file, then `-2`, `-3`... if still taken.
 import { readFileSync, statSync, type Stats } from 'node:fs';
-import { basename, dirname, extname, relative, resolve, sep } from 'node:path';
+import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { LocatedError } from '../errors';
 import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS, type FunctionConfig } from '../function-config';
 import { isNodeRuntime, isRuntime, type NodeRuntime, type PythonRuntime, type Runtime } from '../runtimes';
@@ -25,7 +25,7 @@ import type { FunctionOverride } from './function-settings';
 import { nodeHandlerTarget, pythonHandlerTarget, type HandlerTarget } from './handler-files';
 import { mayHoldHandlers } from './precheck';
 import { findPythonHandlers } from './python-handlers';
-import { nestedTemplatePaths, templateFunctions, type TemplateOptions } from './sam';
+import { nestedTemplatePaths, SAM_BUILD_OUTPUT, templateFunctions, type TemplateFunction, type TemplateOptions } from './sam';
 import { serverlessFunctions, type ServerlessOptions } from './serverless';
 import { handlerLanguageOf, listWorkspaceFiles, walkSawNoFile, type WorkspaceFiles } from './source-files';
 import type {
@@ -149,6 +149,22 @@ class WorkspaceScan {
     await this.readCode(described.flatMap((fn) => this.handlerTargetsOf(fn).flatMap((target) => target.candidates)));
     const linked = new Set<string>();
     for (const fn of described) this.link(fn, linked);
+    // Built code (a CDK asset, `sam build` output) runs as it is, but its lenses and Open Handler
+    // belong on the source it was built from, where that can be told.
+    let workspaceCode: readonly string[] | undefined;
+    const code = () => (workspaceCode ??= files.code.length > 0 ? files.code : listWorkspaceFiles(this.root).code);
+    const builtFrom = new Map<Draft, { source: string; exportName: string }>();
+    for (const fn of described) {
+      const from = fn.built === true ? this.sourceOfBuilt(fn, code) : undefined;
+      if (from !== undefined) builtFrom.set(fn, from);
+    }
+    await this.readCode([...new Set([...builtFrom.values()].map((from) => from.source))]);
+    for (const [fn, { source, exportName }] of builtFrom) {
+      const match = this.handlersByFile.get(source)?.find((h) => h.exportName === exportName);
+      if (match === undefined) continue;
+      fn.handlerCode = match;
+      linked.add(`${source}#${exportName}`);
+    }
     this.cache.keepOnly(this.root, new Set(this.handlersByFile.keys()));
     // Only walked files: one read because a handler string named it (in dist/, say) is not the user's source.
     const fromCode: Draft[] = [];
@@ -177,6 +193,52 @@ class WorkspaceScan {
     const text = this.readText(file);
     if (text !== undefined) this.filesScanned++;
     return text;
+  }
+
+  /** The source templates of `sam build` outputs, read once per scan (undefined when unreadable). */
+  private readonly sourceTemplates = new Map<string, TemplateFunction[] | undefined>();
+
+  /**
+   * `sam build` wrote its template into .aws-sam/build beside the source template, whose function
+   * of the same logical id names the source (its CodeUri, Handler and esbuild EntryPoints).
+   */
+  private sourceOfSamBuilt(fn: Draft): { source: string; exportName: string } | undefined {
+    const folder = resolve(dirname(fn.sourceFile), '..', '..');
+    const template = ['template.yaml', 'template.yml']
+      .map((name) => join(folder, name))
+      .find((file) => statOrUndefined(file)?.isFile() === true);
+    if (template === undefined) return undefined;
+    if (!this.sourceTemplates.has(template)) {
+      const text = this.readText(template);
+      const parsed = text === undefined ? undefined : parseLocatedYaml(text);
+      let functions: TemplateFunction[] | undefined;
+      try {
+        functions =
+          parsed?.ok === true ? templateFunctions(parsed.yaml.value, template, this.options.template, parsed.yaml) : undefined;
+      } catch {
+        functions = undefined; // The source template's own problems are reported when it is read as a project.
+      }
+      this.sourceTemplates.set(template, functions);
+    }
+    const logicalId = fn.id.slice(fn.id.lastIndexOf('#') + 1);
+    const own = this.sourceTemplates.get(template)?.find((f) => f.logicalId === logicalId);
+    if (own === undefined) return undefined;
+    const { runtime, handler, codeDir } = own.config;
+    const target = isNodeRuntime(runtime)
+      ? nodeHandlerTarget(codeDir, handler, own.esbuild?.entryPoints)
+      : runtime.startsWith('python')
+        ? pythonHandlerTarget(codeDir, handler)
+        : undefined;
+    const source = target?.candidates.find((file) => statOrUndefined(file)?.isFile() === true);
+    return target === undefined || source === undefined ? undefined : { source, exportName: target.exportName };
+  }
+
+  /** Texts of workspace files compared with built ones, read once however many functions compare. */
+  private readonly comparedTexts = new Map<string, string | undefined>();
+
+  private sameNameText(file: string): string | undefined {
+    if (!this.comparedTexts.has(file)) this.comparedTexts.set(file, this.readText(file));
+    return this.comparedTexts.get(file);
   }
 
   private readText(file: string): string | undefined {
@@ -402,6 +464,42 @@ class WorkspaceScan {
           'check the handler and the code folder (CodeUri).',
       );
     }
+  }
+
+  /**
+   * The source file a built function's handler file was made from: for an esbuild bundle (a CDK
+   * NodejsFunction's asset, `sam build` with esbuild) the last of its own modules that esbuild names
+   * in a `// path` comment; for a copied folder (a Python asset, `sam build` of plain code), the
+   * workspace's file of the same name and the same bytes. Undefined when neither tells.
+   */
+  private sourceOfBuilt(fn: Draft, workspaceCode: () => readonly string[]): { source: string; exportName: string } | undefined {
+    const fromTemplate = SAM_BUILD_OUTPUT.test(fn.sourceFile) ? this.sourceOfSamBuilt(fn) : undefined;
+    if (fromTemplate !== undefined) return fromTemplate;
+    const { runtime, handler, codeDir } = fn.config;
+    const target = isNodeRuntime(runtime)
+      ? nodeHandlerTarget(codeDir, handler)
+      : runtime.startsWith('python')
+        ? pythonHandlerTarget(codeDir, handler)
+        : undefined;
+    const built = target?.candidates.find((file) => statOrUndefined(file)?.isFile() === true);
+    if (target === undefined || built === undefined) return undefined;
+    const { exportName } = target;
+    const text = this.readText(built);
+    if (text === undefined) return undefined;
+    if (isNodeRuntime(runtime)) {
+      // esbuild writes each module's path, relative to where it ran (the app's folder), above its code.
+      const modules = [...text.matchAll(/^\/\/ ([^\s]+\.[cm]?[jt]sx?)$/gm)]
+        .map((m) => m[1] ?? '')
+        .filter((m) => !m.includes('node_modules/'));
+      const entry = modules.at(-1);
+      if (entry !== undefined) {
+        const source = resolve(this.root, entry);
+        if (statOrUndefined(source)?.isFile() === true && !source.startsWith(codeDir)) return { source, exportName };
+      }
+    }
+    const name = basename(built);
+    const source = workspaceCode().find((file) => basename(file) === name && this.sameNameText(file) === text);
+    return source === undefined ? undefined : { source, exportName };
   }
 
   // ---- Functions from code alone ------------------------------------------------------------
