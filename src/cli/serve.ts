@@ -1,4 +1,5 @@
 // `serve`: the project's functions over Lambda's Invoke API on 127.0.0.1, until stopped.
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { type LocalFunction } from '../core/bundle/local-function';
@@ -172,32 +173,39 @@ function applyUpdates(running: Running): void {
     prepared,
   }));
   let queue = Promise.resolve();
+  let updates = 0;
   const apply = async (line: string) => {
     let id: unknown;
+    const fresh: Served[] = [];
     try {
       const request = JSON.parse(line) as { id?: unknown; functions?: unknown };
       id = request.id;
       const given = functionConfigsOf(request.functions);
-      const next: Served[] = [];
-      for (const config of given) {
-        const before = served.find((s) => s.given.name === config.name);
-        if (before !== undefined && isDeepStrictEqual(before.given, config)) {
-          next.push(before);
-          continue;
-        }
-        // Its old bundle and watcher go first: the new build is written to the same folder.
-        await before?.prepared.dispose();
-        const environment = { ...config.environment, ...running.extraEnvironment };
-        next.push({ given: config, prepared: await prepareToRun({ ...config, environment }, running.buildRoot, true) });
-      }
-      const removed = served.filter((s) => !next.some((n) => n.given.name === s.given.name));
-      await Promise.all(removed.map((s) => s.prepared.dispose()));
+      // New and changed functions are built first, in a folder of this update's own and beside the
+      // ones serving, so that a failure leaves what serves as it was.
+      const buildDir = join(running.buildRoot, `update-${++updates}`);
+      const outcomes = await Promise.allSettled(
+        given.map(async (config): Promise<Served> => {
+          const before = served.find((s) => s.given.name === config.name);
+          if (before !== undefined && isDeepStrictEqual(before.given, config)) return before;
+          const environment = { ...config.environment, ...running.extraEnvironment };
+          const built = { given: config, prepared: await prepareToRun({ ...config, environment }, buildDir, true) };
+          fresh.push(built);
+          return built;
+        }),
+      );
+      const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+      if (failed !== undefined) throw failed.reason;
+      const next = outcomes.map((outcome) => (outcome as PromiseFulfilledResult<Served>).value);
       running.emulator.setFunctions(next.map((s) => s.prepared.config));
+      const gone = served.filter((s) => !next.includes(s));
       served = next;
       running.prepared.splice(0, running.prepared.length, ...next.map((s) => s.prepared));
+      await Promise.all(gone.map((s) => s.prepared.dispose()));
       running.output.flush();
       process.stderr.write(`[update ${String(id)}] serving ${next.length} function(s)\n`);
     } catch (error) {
+      await Promise.all(fresh.map((s) => s.prepared.dispose()));
       process.stderr.write(`[update ${String(id)}] failed: ${(error as Error).message}\n`);
     }
   };

@@ -6,7 +6,7 @@ import type { Ctx } from './ctx';
 import type { Features } from './features';
 import type { InvokeArguments } from './invoker';
 import { reportFailure, runSsoLogin } from './failures';
-import { functionNameOf } from './function-ref';
+import { functionNameOf, functionRefOf } from './function-ref';
 
 type CommandHandler = (...args: unknown[]) => unknown;
 
@@ -105,10 +105,14 @@ export function registerCommands(ctx: Ctx, features: () => Features, connections
 
 /** Arguments a command was given by a tree, a CodeLens or a test; anything else means "ask". */
 function invokeArguments(value: unknown): InvokeArguments {
-  if (value === null || typeof value !== 'object') return {};
+  // A plain name, a lens's or row's `{ functionName }`, a Functions view node (with its qualifier).
+  const ref = functionRefOf(value);
+  const named = ref === undefined ? {} : { functionName: ref.functionName };
+  if (value === null || typeof value !== 'object') return named;
   const given = value as Record<string, unknown>;
   return {
-    ...(typeof given['functionName'] === 'string' ? { functionName: given['functionName'] } : {}),
+    ...named,
+    ...(ref?.qualifier !== undefined ? { qualifier: ref.qualifier.name } : {}),
     ...(typeof given['qualifier'] === 'string' ? { qualifier: given['qualifier'] } : {}),
     ...('event' in given ? { event: given['event'] } : {}),
     ...(typeof given['eventLabel'] === 'string' ? { eventLabel: given['eventLabel'] } : {}),

@@ -32,6 +32,8 @@ const LOCAL_CREDENTIALS = { accessKeyId: 'LOCALEMULATOR', secretAccessKey: 'loca
 export class LocalEmulator implements vscode.Disposable {
   private running: Running | undefined;
   private starting: Promise<Running> | undefined;
+  /** The calls of client(), one after another. */
+  private turns: Promise<unknown> = Promise.resolve();
   readonly output: vscode.OutputChannel;
   private readonly records = new vscode.EventEmitter<LogRecord>();
   /** Every log record of every local function. */
@@ -47,8 +49,17 @@ export class LocalEmulator implements vscode.Disposable {
     this.output = vscode.window.createOutputChannel('Lambda Local Emulator');
   }
 
-  /** A Lambda client for the emulator serving exactly `functions`, starting or restarting it as needed. */
-  async client(functions: readonly FunctionConfig[]): Promise<LambdaClient> {
+  /**
+   * A Lambda client for the emulator serving exactly `functions`, starting, updating or restarting
+   * it as needed. One call at a time: two at once could each start an emulator, and one be lost.
+   */
+  client(functions: readonly FunctionConfig[]): Promise<LambdaClient> {
+    const turn = this.turns.then(() => this.clientNow(functions));
+    this.turns = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async clientNow(functions: readonly FunctionConfig[]): Promise<LambdaClient> {
     // The region, credentials and who may call it are fixed when it starts: a change restarts it.
     const { region, profile } = await this.connection();
     const startKey = JSON.stringify([

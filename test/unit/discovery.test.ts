@@ -773,3 +773,49 @@ describe('handler strings to files, and triggers to labels', () => {
     ]);
   });
 });
+
+describe("parameter values are the project template's only", () => {
+  const root = mkdtempSync(join(tmpdir(), 'lwb-parameters-'));
+  after(() => rmSync(root, { recursive: true, force: true }));
+  const template = (env: string, allowed: string, fn: string, nested = '') =>
+    [
+      'Parameters:',
+      `  Env: { Type: String, Default: ${env}, AllowedValues: [${allowed}] }`,
+      'Resources:',
+      `  ${fn}:`,
+      '    Type: AWS::Serverless::Function',
+      '    Properties:',
+      '      Handler: app.handler',
+      '      Runtime: nodejs20.x',
+      '      Environment: { Variables: { ENV: !Ref Env } }',
+      nested,
+      '',
+    ].join('\n');
+  mkdirSync(join(root, 'other'));
+  mkdirSync(join(root, 'child'));
+  writeFileSync(
+    join(root, 'template.yaml'),
+    template(
+      'prod',
+      'dev, prod',
+      'RootFn',
+      '  Child:\n    Type: AWS::Serverless::Application\n    Properties: { Location: child/template.yaml }',
+    ),
+  );
+  writeFileSync(join(root, 'other/template.yaml'), template('Development', 'Development, Production', 'OtherFn'));
+  writeFileSync(join(root, 'child/template.yaml'), template('Development', 'Development, Production', 'ChildFn'));
+
+  test('overrides reach the root template; another template of the folder and a nested one keep their defaults', async () => {
+    const result = await discoverWorkspace(
+      root,
+      { defaultNodeRuntime: 'nodejs22.x', template: { parameters: { Env: 'dev' } } },
+      inProcessParser,
+    );
+    const env = Object.fromEntries(result.functions.map((fn) => [fn.config.name, [fn.config.environment['ENV'], fn.problems]]));
+    assert.deepEqual(env, {
+      RootFn: ['dev', []],
+      ChildFn: ['Development', []],
+      OtherFn: ['Development', []],
+    });
+  });
+});

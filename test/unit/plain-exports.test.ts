@@ -139,6 +139,12 @@ const PLAIN: readonly { name: string; file: string; text: string; handlers: read
     handlers: ['handler@2:8'],
   },
   {
+    name: 'a keyword as a property name, dividing',
+    file: 'in.js',
+    text: 'const q = a.in / 2 + "/" + "`";\nexport const handler = async (event) => {};\n// `\n',
+    handlers: ['handler@2:13'],
+  },
+  {
     name: 'a regular expression after a condition, and divisions',
     file: 'slashes.js',
     text: "if (a) /'/.test(b)\nconst half = (a.b) / 2 / c[0]\nexports.handler = () => `${/\\//.source}`\n",
@@ -175,6 +181,20 @@ const NOT_PLAIN: readonly { name: string; file: string; text: string }[] = [
   { name: 'a name exported twice', file: 'a.js', text: 'exports.handler = () => 1;\nexports.handler = () => 2;' },
   { name: 'an escaped name', file: 'a.js', text: 'exports.h\\u0061ndler = () => 1;' },
   { name: 'a line break of an old Mac', file: 'a.js', text: '// a\rexports.handler = () => 1;' },
+  {
+    name: 'a merge in progress',
+    file: 'a.ts',
+    text: '<<<<<<< HEAD\nexport const handler = async () => 1;\n=======\nexport const main = async (event, context) => 2;\n>>>>>>> other\n',
+  },
+  { name: 'an export as the body of an if', file: 'a.ts', text: 'if (x)\nexport const main = (event, context) => {};' },
+  { name: 'a parameter modifier', file: 'a.ts', text: 'export function main(public event, context) {}' },
+  { name: 'JSX after a space', file: 'a.js', text: 'const a = < div>`</div>;\nexport const handler = async () => {};\n// `' },
+  {
+    name: 'a slash after i++',
+    file: 'a.js',
+    text: 'let i = 0;\nconst q = i++ / 2 + "`";\nexport const handler = () => 1;\n// `',
+  },
+  { name: 'a top-level do', file: 'a.ts', text: 'do x = a\nexports.main = function (event, context) {};' },
 ];
 
 function described(handlers: ReturnType<typeof findNodeHandlers>): string[] {

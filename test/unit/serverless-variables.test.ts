@@ -64,6 +64,29 @@ describe('serverless.yml variables a local run can know', () => {
     assert.deepEqual(fn.warnings, []);
   });
 
+  test("v4's stages.<stage>.params and stages.default.params", () => {
+    const fn = read(
+      [
+        'service: orders',
+        'stages:',
+        '  default:',
+        '    params: { domain: api.example.test, tier: free }',
+        '  prod:',
+        '    params: { domain: example.test }',
+        'provider:',
+        '  name: aws',
+        '  runtime: nodejs20.x',
+        '  stage: prod',
+        '  environment: { DOMAIN: "${param:domain}", TIER: "${param:tier}" }',
+        'functions:',
+        '  create:',
+        '    handler: src/create.handler',
+        '',
+      ].join('\n'),
+    );
+    assert.deepEqual(fn.config.environment, { DOMAIN: 'example.test', TIER: 'free' });
+  });
+
   test("a stage's own params win over default's", () => {
     const fn = read(service.replace("${opt:stage, 'dev'}", 'prod').replace('config.${sls:stage}.yml', 'config.dev.yml'));
     assert.equal(fn.config.environment['DOMAIN'], 'example.test');
@@ -93,7 +116,7 @@ describe('serverless.yml variables a local run can know', () => {
       'functions.create.environment.FROM_JS: ${file(./config.js):table} names config.js, which is not a YAML or JSON file that can be read (a .js file is not run locally) or has no such value, so the text is kept as written; check the path and the address after it.',
       'functions.create.environment.MISSING_FILE: ${file(./nowhere.yml):table} names nowhere.yml, which is not a YAML or JSON file that can be read (a .js file is not run locally) or has no such value, so the text is kept as written; check the path and the address after it.',
       'functions.create.environment.UNSET: ${env:LWB_TEST_UNSET} names an environment variable that is not set, so the text is kept as written; set it, or give a fallback.',
-      'functions.create.environment.NO_PARAM: ${param:nothing} names a parameter that params has neither for the stage dev nor under default, so the text is kept as written; add it to params.',
+      'functions.create.environment.NO_PARAM: ${param:nothing} names a parameter set neither for the stage dev nor by default, so the text is kept as written; add it to stages.<stage>.params or stages.default.params.',
       'functions.create.environment.OUTPUT: ${cf:network-dev.VpcId} is read from another stack\'s outputs at deploy, which a local run does not read, so the text is kept as written; give the value in .lambda/functions.json ("environment") or, from a terminal, an env file (--env-file).',
     ]);
     assert.equal(fn.config.environment['OUTPUT'], '${cf:network-dev.VpcId}');

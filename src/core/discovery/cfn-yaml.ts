@@ -111,6 +111,8 @@ export function parseLocatedYaml(text: string): Parsed {
  */
 export function parseCommonYaml(text: string): Parsed | undefined {
   if (/^%/m.test(text)) return undefined;
+  // Where js-yaml reads YAML 1.1 rather than 1.2 (`0b101`, `1_000`, `-.5`) or keys are complex (`? [a]`), `yaml` decides.
+  if (/(^|[\s:,[{])[-+]?(0b[01]|\.\d|\d[\d_]*_\d)/m.test(text) || /^\s*\? /m.test(text)) return undefined;
   // Where each map's keys are written. js-yaml reports every node as it opens and closes; a key
   // is a scalar node followed by `:`, and belongs to the node open around it, a map when it closes.
   const keyLines = new WeakMap<object, Map<string, number>>();

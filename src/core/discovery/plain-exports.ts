@@ -42,6 +42,8 @@ export function findPlainHandlers(file: string, text: string): HandlerLocation[]
   if (isTestFile(file)) return [];
   // JSX (where `'` in text is not a quote); line breaks other than \n and \r\n, which count lines otherwise.
   if (/\.[jt]sx$/.test(file) || /\r(?!\n)|[\u2028\u2029]/.test(text)) return undefined;
+  // A merge in progress: the parser skips the conflict's other side.
+  if (/^(<{7}|={7}|>{7}|\|{7})/m.test(text)) return undefined;
   try {
     const tokens = tokenize(text, /\.[cm]?ts$/.test(file));
     return new PlainModule(file, text, language, tokens).handlers();
@@ -69,6 +71,14 @@ for (const punct of PUNCTUATORS) {
 
 const CLOSING: Readonly<Record<string, string>> = { ')': '(', ']': '[', '}': '{' };
 const CONTROL = new Set(['if', 'while', 'for', 'with']);
+
+/**
+ * What a `/` may follow either as a division or as a regular expression: `}` (a block or an object),
+ * `++`/`--`/`!` (postfix or prefix), and words that are keywords only in some places.
+ */
+const AMBIGUOUS_BEFORE_SLASH = new Set([
+  '}', '++', '--', '!', 'of', 'await', 'yield', 'let', 'async', 'get', 'set', 'static', 'debugger', 'break', 'continue',
+]); // prettier-ignore
 
 /** Words after which a `/` starts a regular expression rather than dividing. */
 const REGEX_AFTER = new Set([
@@ -161,13 +171,16 @@ function tokenize(text: string, typescript: boolean): Token[] {
       template(start);
     } else if (c === '/') {
       // A regular expression or a division, by what comes before: a value divides, an operator or
-      // a keyword starts a regular expression. After `}` either can follow (a block, an object).
+      // a keyword starts a regular expression. Where either can follow (after `}`: a block or an
+      // object; after `++`, `!`, or a word that is a keyword only sometimes) the file is the parser's.
       const previous = tokens[tokens.length - 1];
-      if (previous?.text === '}') notPlain();
+      const beforePrevious = tokens[tokens.length - 2];
+      if (previous !== undefined && AMBIGUOUS_BEFORE_SLASH.has(previous.text)) notPlain();
+      const property = beforePrevious?.text === '.' || beforePrevious?.text === '?.';
       const divides =
         previous !== undefined &&
         (previous.kind === 'word'
-          ? !REGEX_AFTER.has(previous.text)
+          ? property || !REGEX_AFTER.has(previous.text)
           : previous.kind === 'literal' || previous.text === ']' || (previous.text === ')' && !closesControl(previous)));
       const start = at;
       if (divides) {
@@ -182,7 +195,8 @@ function tokenize(text: string, typescript: boolean): Token[] {
       if (punct === undefined) notPlain();
       // `a?.5:b` is a conditional; JSX (`<div`, `<>`, `</`) in a JavaScript file.
       if (punct === '?.' && /[0-9]/.test(text[at + 2] ?? '')) notPlain();
-      if (!typescript && punct === '<' && /[A-Za-z>/!]/.test(text[at + 1] ?? '')) notPlain();
+      // In a JavaScript file a `<` where a value could start may open JSX (`<div`, `< div`, `<>`).
+      if (!typescript && punct === '<' && !endsValue(tokens[tokens.length - 1])) notPlain();
       if (punct === '(' || punct === '[' || punct === '{') {
         push('punct', punct, at, at + 1);
         open.push({ text: punct, index: tokens.length - 1 });
@@ -199,10 +213,19 @@ function tokenize(text: string, typescript: boolean): Token[] {
   if (open.length > 0) notPlain();
   return tokens;
 
+  /** Whether a token ends a value, after which `<` compares rather than opens JSX. */
+  function endsValue(token: Token | undefined): boolean {
+    if (token === undefined) return false;
+    if (token.kind === 'literal' || token.text === ')' || token.text === ']') return true;
+    return token.kind === 'word' && !REGEX_AFTER.has(token.text) && !AMBIGUOUS_BEFORE_SLASH.has(token.text);
+  }
+
   /** Whether a `)` ends the condition of an `if`, `while`, `for` or `with`, after which a statement starts. */
   function closesControl(token: Token): boolean {
-    const before = tokens[(token.open ?? 0) - 1];
-    return before?.kind === 'word' && CONTROL.has(before.text);
+    const open = token.open ?? 0;
+    const before = tokens[open - 1];
+    const property = tokens[open - 2]?.text === '.' || tokens[open - 2]?.text === '?.';
+    return before?.kind === 'word' && CONTROL.has(before.text) && !property;
   }
 
   /** The end of a regular expression starting at `start`. */
@@ -241,6 +264,9 @@ const CONTINUING = new Set(['in', 'instanceof', 'as', 'satisfies', 'of']);
 /** Statement words after which nothing in this file is a handler: a type, a class, a namespace... */
 const EXPORTS_NO_VALUE = new Set(['class', 'interface', 'enum', 'namespace', 'module', 'abstract', 'type', 'import', 'as']);
 
+/** Words that can modify a parameter (`readonly event`), which the parser reads past. */
+const PARAMETER_MODIFIERS = new Set(['public', 'private', 'protected', 'readonly', 'override']);
+
 /** What a function's type parameters hold besides names: `<T extends { id: string }, K = T[]>`. */
 const TYPE_PARAMETER_PUNCTUATORS = new Set([',', '=', '{', '}', '[', ']', '|', '&', '.']);
 
@@ -277,9 +303,14 @@ class PlainModule {
       if (token.depth !== 0 || token.kind !== 'word') continue;
       const previous = tokens[i - 1];
       if (previous?.text === '.' || previous?.text === '?.') continue; // A property: `a.exports`, `x.export`.
+      // A top-level `do` takes the next statement as its body, however it is written.
+      if (token.text === 'do') notPlain();
       let found: { name: string; site?: FunctionSite } | 'none' | undefined;
-      if (token.text === 'export') found = this.exportStatement(i);
-      else if (
+      if (token.text === 'export') {
+        // `if (a)\n export ...` is not one of the module's statements; the parser reads it otherwise.
+        if (!this.startsStatement(i)) notPlain();
+        found = this.exportStatement(i);
+      } else if (
         token.text === 'exports' ||
         (token.text === 'module' && this.isWord(i + 2, 'exports') && this.isPunct(i + 1, '.'))
       ) {
@@ -522,7 +553,9 @@ class PlainModule {
         // A decorator; a type's arguments, whose commas do not separate parameters.
         if (token.text === '@' || token.text === '<') notPlain();
         if (token.text === ',') expectName = true;
-        else if (expectName && token.text !== '...') {
+        else if (expectName && token.kind === 'word' && PARAMETER_MODIFIERS.has(token.text)) {
+          notPlain(); // `public event`: a modifier, or a parameter of that name; the parser tells.
+        } else if (expectName && token.text !== '...') {
           expectName = false;
           if (token.kind !== 'word' || token.text !== 'this') names.push(token.kind === 'word' ? token.text : undefined);
         }

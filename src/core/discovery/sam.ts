@@ -101,7 +101,8 @@ export function templateFunctions(
   const lineOf = (keys: readonly string[]) => located?.lineOf(keys);
   // `sam build` writes its output's template into .aws-sam/build: every function there is built.
   const builtBySam = SAM_BUILD_OUTPUT.test(path);
-  checkParameterValues(template, options, path, lineOf);
+  // CloudFormation would create none of the stack: every function is told why, and none runs.
+  const refused = parameterValueProblem(template, options, path, lineOf);
   const resolver = new Resolver(template, resources, options, (name) => ({
     file: path,
     line: lineOf(['Conditions', name]) ?? 1,
@@ -138,6 +139,7 @@ export function templateFunctions(
     let fn = readFunction(logicalId, type, properties, asObject(body?.['Metadata']), path, resolver, { line, where, triggers });
     if (fn === undefined) continue;
     if (conditionWarnings.length > 0) fn = { ...fn, warnings: [...conditionWarnings, ...fn.warnings] };
+    if (refused !== undefined) fn = { ...fn, problems: [refused, ...fn.problems] };
     if (!builtBySam) {
       functions.push(fn);
       continue;
@@ -509,16 +511,16 @@ const NAMED_RESOURCES: Readonly<
 };
 
 /**
- * Refuses, as CloudFormation does before it creates anything, a parameter value that breaks its
- * parameter's constraints (AllowedValues, AllowedPattern, MinLength, MaxLength, MinValue, MaxValue):
- * a LocatedError at the constraint, saying where the value came from and what to give instead.
+ * A parameter value that breaks its parameter's constraints (AllowedValues, AllowedPattern,
+ * MinLength, MaxLength, MinValue, MaxValue), which CloudFormation refuses before it creates
+ * anything: a sentence at the constraint's line saying where the value came from and what to give.
  */
-function checkParameterValues(
+function parameterValueProblem(
   template: JsonObject,
   options: TemplateOptions,
   path: string,
   lineOf: (keys: readonly string[]) => number | undefined,
-): void {
+): string | undefined {
   for (const [name, entry] of Object.entries(asObject(template['Parameters']) ?? {})) {
     const definition = asObject(entry) ?? {};
     const given = options.parameters?.[name];
@@ -531,26 +533,26 @@ function checkParameterValues(
     const broken = brokenConstraint(definition, value);
     if (broken === undefined) continue;
     const origin = given === undefined ? `its Default "${value}"` : `"${value}" (given for it)`;
-    throw new LocatedError(
-      path,
-      lineOf(['Parameters', name, broken.constraint]) ?? lineOf(['Parameters', name]) ?? 1,
-      `the parameter ${name} is ${origin}, which ${broken.reason}; CloudFormation refuses it. ` +
-        `Give it a value that ${broken.wanted} (--parameter-overrides ${name}=<value>, or in samconfig.toml).`,
+    const line = lineOf(['Parameters', name, broken.constraint]) ?? lineOf(['Parameters', name]) ?? 1;
+    return (
+      `${path}:${line}: the parameter ${name} is ${origin}, which ${broken.reason}; CloudFormation refuses it. ` +
+      `Give it a value that ${broken.wanted} (--parameter-overrides ${name}=<value>, or in samconfig.toml).`
     );
   }
+  return undefined;
 }
 
 function brokenConstraint(
   definition: JsonObject,
   value: string,
 ): { constraint: string; reason: string; wanted: string } | undefined {
+  // A list type's value is a comma-separated list, each of whose items must meet the constraints.
+  const type = typeof definition['Type'] === 'string' ? definition['Type'] : '';
+  const items = type.startsWith('List<') || type === 'CommaDelimitedList' ? value.split(',').map((item) => item.trim()) : [value];
   const allowed = definition['AllowedValues'];
   if (Array.isArray(allowed) && allowed.length > 0) {
     const values = allowed.map((item) => (item === null ? '' : scalarText(item)));
-    // A list type's value is a comma-separated list, each of whose items must be allowed.
-    const type = typeof definition['Type'] === 'string' ? definition['Type'] : '';
-    const items = type.startsWith('List<') || type === 'CommaDelimitedList' ? value.split(',') : [value];
-    if (items.some((item) => !values.includes(item.trim()))) {
+    if (items.some((item) => !values.includes(item))) {
       const list = values.join(', ');
       return { constraint: 'AllowedValues', reason: `is not one of its AllowedValues (${list})`, wanted: `is one of ${list}` };
     }
@@ -560,7 +562,8 @@ function brokenConstraint(
     let matches = true;
     try {
       // CloudFormation matches the whole value.
-      matches = new RegExp(`^(?:${pattern})$`, 'u').test(value);
+      const whole = new RegExp(`^(?:${pattern})$`, 'u');
+      matches = items.every((item) => whole.test(item));
     } catch {
       // A pattern JavaScript cannot read (Java's syntax differs in corners) is left to CloudFormation.
     }
@@ -574,14 +577,15 @@ function brokenConstraint(
   const bound = (key: string) =>
     typeof definition[key] === 'number' || typeof definition[key] === 'string' ? Number(definition[key]) : undefined;
   const [minLength, maxLength, minValue, maxValue] = ['MinLength', 'MaxLength', 'MinValue', 'MaxValue'].map(bound);
-  if (minLength !== undefined && value.length < minLength) {
+  // Lengths are of String parameters only.
+  if (type === 'String' && minLength !== undefined && value.length < minLength) {
     return {
       constraint: 'MinLength',
       reason: `is shorter than its MinLength ${minLength}`,
       wanted: `has at least ${minLength} characters`,
     };
   }
-  if (maxLength !== undefined && value.length > maxLength) {
+  if (type === 'String' && maxLength !== undefined && value.length > maxLength) {
     return {
       constraint: 'MaxLength',
       reason: `is longer than its MaxLength ${maxLength}`,

@@ -3,7 +3,7 @@
 // are resolved; the rest (ssm, cf, s3...) stay as written, each with a warning that says where to
 // give the value, since guessing them would run the function with values it never sees.
 import { readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { parseLocatedYaml } from './cfn-yaml';
 
 export interface VariableSources {
@@ -111,9 +111,14 @@ export class ServerlessVariables {
       case 'env':
         return this.sources.environment?.[address];
       case 'param': {
-        // Serverless Framework v4's `params`: the stage's own, else `default`'s.
-        const params = lookup(this.sources.document, 'params');
-        const value = lookup(params, `${this.sources.stage ?? ''}.${address}`) ?? lookup(params, `default.${address}`);
+        // Serverless Framework v4's parameters: the stage's own (`stages.<stage>.params`, or the
+        // older `params.<stage>`), else the default ones.
+        const { document, stage = '' } = this.sources;
+        const value =
+          lookup(document, `stages.${stage}.params.${address}`) ??
+          lookup(document, `params.${stage}.${address}`) ??
+          lookup(document, `stages.default.params.${address}`) ??
+          lookup(document, `params.default.${address}`);
         return value === undefined ? undefined : this.resolve(value, where, warnings, depth + 1);
       }
       default:
@@ -123,7 +128,7 @@ export class ServerlessVariables {
 
   /** A `${file(...)}`'s parsed YAML or JSON; undefined when it cannot be read (a .js file is not run). */
   private fileValue(path: string): unknown {
-    const file = join(this.sources.folder ?? '.', path);
+    const file = resolve(this.sources.folder ?? '.', path);
     if (!this.files.has(file)) {
       let value: unknown;
       try {
@@ -150,7 +155,7 @@ export class ServerlessVariables {
     }
     if (kind === 'file') {
       const path = /^\s*file\((.*?)\)/.exec(expression)?.[1]?.trim() ?? '';
-      const shown = relative(this.sources.folder ?? '.', join(this.sources.folder ?? '.', path));
+      const shown = relative(this.sources.folder ?? '.', resolve(this.sources.folder ?? '.', path));
       return {
         why: `names ${shown}, which is not a YAML or JSON file that can be read (a .js file is not run locally) or has no such value`,
         next: 'check the path and the address after it',
@@ -159,8 +164,8 @@ export class ServerlessVariables {
     if (kind === 'env') return { why: 'names an environment variable that is not set', next: 'set it, or give a fallback' };
     if (kind === 'param') {
       return {
-        why: `names a parameter that params has neither for the stage ${this.sources.stage ?? ''} nor under default`,
-        next: 'add it to params',
+        why: `names a parameter set neither for the stage ${this.sources.stage ?? ''} nor by default`,
+        next: 'add it to stages.<stage>.params or stages.default.params',
       };
     }
     return { why: 'cannot be resolved locally' };

@@ -90,6 +90,8 @@ export interface WorkspaceFiles {
 
 /** Whether the walk saw that a file a handler string may mean is not there. */
 export function walkSawNoFile(files: WorkspaceFiles, code: ReadonlySet<string>, file: string): boolean {
+  // Where names are matched without regard to case (macOS, Windows), only the file system can tell.
+  if (process.platform === 'darwin' || process.platform === 'win32') return false;
   return (
     files.walkedFolders.has(dirname(file)) &&
     !files.links.has(file) &&

@@ -59,6 +59,18 @@ export interface DiscoverOptions {
    * nests) or a serverless.yml. Handlers in code that nothing describes are then not looked for.
    */
   readonly files?: { readonly templates?: readonly string[]; readonly serverless?: readonly string[] };
+  /**
+   * The template `template.parameters` are for (samconfig's template_file): by default the first
+   * of `files.templates`, else the folder's template.yaml. Other templates use their defaults.
+   */
+  readonly parametersTemplate?: string;
+}
+
+function withoutParameters(options: TemplateOptions | undefined): TemplateOptions | undefined {
+  if (options?.parameters === undefined) return options;
+  const rest = { ...options };
+  delete rest.parameters;
+  return rest;
 }
 
 /** Larger "source" files are generated (bundles, vendored code); reading them would cost more than they could hold. */
@@ -337,6 +349,10 @@ class WorkspaceScan {
         texts.set(file, text);
       }
     }
+    const parameterTemplate =
+      this.options.parametersTemplate ??
+      this.options.files?.templates?.[0] ??
+      ['template.yaml', 'template.yml'].map((name) => join(this.root, name)).find((path) => templates.includes(path));
     const seen = new Set<string>();
     const drafts: Draft[] = [];
     for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
@@ -357,8 +373,16 @@ class WorkspaceScan {
       }
       const yaml = this.parse(file, text);
       if (yaml === undefined) continue;
+      // Its nested templates are read even when it cannot be: each is a template of its own.
+      for (const nested of nestedTemplatePaths(yaml.value, file)) {
+        queue.push({ file: nested.path, nestedFrom: { file, line: yaml.lineOf(['Resources', nested.logicalId]) ?? 1 } });
+      }
+      // Parameter values (overrides, samconfig's) are the project template's: a nested template gets
+      // its parent's Parameters property in CloudFormation, and another template of the folder none.
+      const options =
+        nestedFrom === undefined && file === parameterTemplate ? this.options.template : withoutParameters(this.options.template);
       try {
-        for (const fn of templateFunctions(yaml.value, file, this.options.template, yaml)) {
+        for (const fn of templateFunctions(yaml.value, file, options, yaml)) {
           const draft: Draft = {
             id: `${this.relative(file)}#${fn.logicalId}`,
             source: 'template',
@@ -381,10 +405,6 @@ class WorkspaceScan {
             ? { file: error.file, line: error.line, column: 0, message: error.reason }
             : { file, line: 1, column: 0, message: (error as Error).message },
         );
-        continue;
-      }
-      for (const nested of nestedTemplatePaths(yaml.value, file)) {
-        queue.push({ file: nested.path, nestedFrom: { file, line: yaml.lineOf(['Resources', nested.logicalId]) ?? 1 } });
       }
     }
     return drafts;

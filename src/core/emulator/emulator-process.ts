@@ -151,34 +151,36 @@ export class EmulatorProcess {
    */
   async update(functions: readonly FunctionConfig[], timeoutMs = 60_000): Promise<void> {
     const id = ++this.lastUpdate;
-    const answer = new RegExp(`^\\[update ${id}\\] (serving \\d+ function\\(s\\)|failed: (.*))$`, 'm');
-    const stderr = this.child.stderr;
+    // A whole line: an answer split across two chunks is read once it has ended.
+    const answer = new RegExp(`^\\[update ${id}\\] (serving \\d+ function\\(s\\)|failed: (.*))\\n`, 'm');
+    const { stderr } = this.child;
     let seen = '';
-    let listener: (chunk: string) => void = () => {};
+    let onData: (chunk: string) => void = () => {};
+    let onExit: () => void = () => {};
     let timer: NodeJS.Timeout | undefined;
     try {
       await new Promise<void>((resolve, reject) => {
-        listener = (chunk: string) => {
+        onData = (chunk: string) => {
           seen = (seen + chunk).slice(-8000);
           const match = answer.exec(seen);
           if (match === null) return;
           if (match[2] === undefined) resolve();
           else reject(new WorkbenchError(`The local emulator refused the new functions: ${match[2]}`));
         };
-        stderr.on('data', listener);
+        onExit = () => reject(new WorkbenchError('The local emulator stopped before it took the new functions.'));
+        stderr.on('data', onData);
+        this.child.once('exit', onExit);
         timer = setTimeout(
           () => reject(new WorkbenchError(`The local emulator did not take the new functions within ${timeoutMs / 1000} s.`)),
           timeoutMs,
         );
-        this.exited.then(
-          () => reject(new WorkbenchError('The local emulator stopped before it took the new functions.')),
-          () => undefined,
-        );
-        this.child.stdin.write(`${JSON.stringify({ id, functions })}\n`);
+        if (!this.running) onExit();
+        else this.child.stdin.write(`${JSON.stringify({ id, functions })}\n`);
       });
     } finally {
       clearTimeout(timer);
-      stderr.off('data', listener);
+      stderr.off('data', onData);
+      this.child.off('exit', onExit);
     }
   }
 

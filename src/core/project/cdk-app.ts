@@ -26,11 +26,11 @@ export function cdkAppFolder(folder: string, cdkOut: string | undefined): string
 export function assemblyFolderOf(appFolder: string): string {
   try {
     const settings = JSON.parse(readFileSync(join(appFolder, CDK_APP_FILE), 'utf8')) as { output?: unknown };
-    if (typeof settings.output === 'string' && settings.output !== '') return join(appFolder, settings.output);
+    if (typeof settings.output === 'string' && settings.output !== '') return resolve(appFolder, settings.output);
   } catch {
     // An unreadable cdk.json is the CDK CLI's to report when it runs; the default folder is read meanwhile.
   }
-  return join(appFolder, 'cdk.out');
+  return resolve(appFolder, 'cdk.out');
 }
 
 /**
@@ -108,7 +108,13 @@ export async function synthesizeApp(appFolder: string, output: (chunk: string) =
   const code = await new Promise<number | null>((resolve, reject) => {
     // `--quiet`: the templates are read from the assembly, not from the terminal. `--no-notices`:
     // notices are fetched from the internet at each run; the user's own cdk commands show them.
-    const child = spawn(cli, ['synth', '--quiet', '--no-notices'], { cwd: appFolder, stdio: ['ignore', 'pipe', 'pipe'] });
+    // On Windows the CLI is a .cmd script, which only a shell runs.
+    const windows = process.platform === 'win32';
+    const child = spawn(windows ? `"${cli}"` : cli, ['synth', '--quiet', '--no-notices'], {
+      cwd: appFolder,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      shell: windows,
+    });
     child.stdout.setEncoding('utf8').on('data', output);
     child.stderr.setEncoding('utf8').on('data', output);
     child.on('error', (error) => reject(new WorkbenchError(`Cannot run ${cli}: ${error.message}.`, { cause: error })));

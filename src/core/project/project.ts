@@ -191,12 +191,14 @@ export async function readProject(options: ProjectOptions, parser: NodeHandlerPa
  * app's sources) are returned with the rest, never thrown: the folder's other functions still list.
  */
 export function folderProject(root: string): {
-  options: Pick<DiscoverOptions, 'files' | 'template'>;
+  options: Pick<DiscoverOptions, 'files' | 'template' | 'parametersTemplate'>;
   problems: DiscoveryProblem[];
 } {
   const problems: DiscoveryProblem[] = [];
   const atLine1 = (file: string, message: string): DiscoveryProblem => ({ file, line: 1, column: 0, message });
-  if (isFile(join(root, CDK_APP_FILE))) {
+  // As the CLI's order has it: a template or serverless.yml in the folder comes before a CDK app.
+  const described = [...TEMPLATE_NAMES, ...SERVERLESS_NAMES].some((name) => isFile(join(root, name)));
+  if (!described && isFile(join(root, CDK_APP_FILE))) {
     const assemblyFolder = assemblyFolderOf(root);
     const manifest = join(assemblyFolder, CLOUD_ASSEMBLY_MANIFEST);
     if (isFile(manifest)) {
@@ -216,8 +218,11 @@ export function folderProject(root: string): {
     );
   }
   let parameters: Readonly<Record<string, string>> = {};
+  let parametersTemplate: string | undefined;
   try {
-    parameters = readSamConfig(root)?.parameters ?? {};
+    const samConfig = readSamConfig(root);
+    parameters = samConfig?.parameters ?? {};
+    parametersTemplate = samConfig?.templateFile;
   } catch (error) {
     problems.push(
       error instanceof LocatedError
@@ -225,7 +230,13 @@ export function folderProject(root: string): {
         : atLine1(join(root, 'samconfig.toml'), (error as Error).message),
     );
   }
-  return { options: Object.keys(parameters).length === 0 ? {} : { template: { parameters } }, problems };
+  return {
+    options: {
+      ...(Object.keys(parameters).length === 0 ? {} : { template: { parameters } }),
+      ...(parametersTemplate === undefined ? {} : { parametersTemplate }),
+    },
+    problems,
+  };
 }
 
 /** The logical id of a template function, or the key of a serverless.yml one: the name its file gives it. */
