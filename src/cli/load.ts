@@ -100,6 +100,7 @@ export function readFunctionsFile(path: string): Project {
       warnings: [],
       problems: [],
     })),
+    apis: [],
     problems: [],
     notes: [],
   };

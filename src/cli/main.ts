@@ -29,7 +29,8 @@ the folder's .lambda/functions.json settings. Or name one:
 
 Commands:
   project [--json]        Print what the project holds: its functions (name, runtime, handler, code
-                          folder, triggers, deployed name, where each is defined) and its problems.
+                          folder, triggers, deployed name, where each is defined), its APIs with
+                          their routes, and its problems.
   serve                   Serve the project's functions over Lambda's Invoke API on 127.0.0.1,
                           like "sam local start-lambda", without Docker.
       --functions <file>    Or a JSON file {"functions": [...]} of function configurations

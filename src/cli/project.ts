@@ -40,10 +40,19 @@ export async function project(args: string[]): Promise<void> {
   if (values.json) {
     const problems = read.problems.map((p) => ({ file: relative(process.cwd(), p.file), line: p.line, message: p.message }));
     // Variables' values are left out: they may be secrets.
-    process.stdout.write(`${JSON.stringify({ project: read.description, functions, problems, notes: read.notes }, null, 2)}\n`);
+    const apis = read.apis.map((api) => ({ ...api, file: relative(process.cwd(), api.file) || api.file }));
+    process.stdout.write(
+      `${JSON.stringify({ project: read.description, functions, apis, problems, notes: read.notes }, null, 2)}\n`,
+    );
     return;
   }
   process.stdout.write(`${read.description}: ${functions.length} function(s)\n`);
+  for (const api of read.apis) {
+    process.stdout.write(
+      `\nAPI ${api.id} (${api.kind === 'http' ? 'HTTP API' : 'REST API'})\n` +
+        api.routes.map((route) => `  ${route.method} ${route.path} -> ${route.functionName}\n`).join(''),
+    );
+  }
   for (const fn of functions) {
     process.stdout.write(
       `\n${fn.name}${fn.declaredAs !== undefined && fn.declaredAs !== fn.name ? ` (${fn.declaredAs})` : ''}  ${fn.file}:${fn.line}\n` +

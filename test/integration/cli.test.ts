@@ -412,6 +412,21 @@ describe('lambda-workbench reads any project: a template, its nested application
           handlerCode: 'src/goodbye.ts:1',
         },
       ],
+      // The APIs the Framework creates for the routes, each route with the function it invokes.
+      apis: [
+        {
+          id: 'HttpApi',
+          kind: 'http',
+          file: 'serverless.yml',
+          routes: [{ method: 'GET', path: '/hello/{name}', payloadVersion: '2.0', functionName: 'hello' }],
+        },
+        {
+          id: 'ApiGatewayRestApi',
+          kind: 'rest',
+          file: 'serverless.yml',
+          routes: [{ method: 'POST', path: '/goodbye', payloadVersion: '1.0', functionName: 'goodbye' }],
+        },
+      ],
       problems: [],
       notes: [],
     });

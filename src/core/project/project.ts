@@ -7,6 +7,7 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { CLOUD_ASSEMBLY_MANIFEST, assemblyStackTemplates } from '../discovery/cloud-assembly';
 import { SAM_BUILD_OUTPUT } from '../discovery/sam';
 import { readSamConfig, type SamConfig } from './samconfig';
+import { projectApis, type ProjectApi } from './apis';
 import { assemblyFolderOf, cdkAppFolder, CDK_APP_FILE, staleAssemblyProblem } from './cdk-app';
 import { LocatedError, WorkbenchError } from '../errors';
 import { readFunctionSettings } from '../discovery/function-settings';
@@ -40,6 +41,8 @@ export interface Project {
   /** What was read, for people: `template.yaml`, `serverless.yml`, or `the folder <path>`. */
   readonly description: string;
   readonly functions: readonly DiscoveredFunction[];
+  /** The API Gateway APIs its functions' routes make, each with its routes. */
+  readonly apis: readonly ProjectApi[];
   /** Files that could not be read or used, located; they never hide the other functions. */
   readonly problems: readonly DiscoveryProblem[];
   /** What to know about what was read, as sentences (which of a source and a built template it is). */
@@ -163,9 +166,11 @@ export async function readProject(options: ProjectOptions, parser: NodeHandlerPa
       `Serving ${shownPath(options.folder, file)}, built from its sources; its "sam build" output in .aws-sam/build is not used (pass --template .aws-sam/build/template.yaml to serve that).`,
     );
   }
+  const { apis, problems: routeProblems } = projectApis(found.functions);
   return {
     root,
     notes,
+    apis,
     description:
       files.assembly !== undefined
         ? `the cloud assembly ${shownPath(options.folder, files.assembly)}`
@@ -180,6 +185,7 @@ export async function readProject(options: ProjectOptions, parser: NodeHandlerPa
         : []
       ).filter((problem) => problem !== undefined),
       ...found.problems,
+      ...routeProblems,
     ],
   };
 }

@@ -1,0 +1,77 @@
+// A project's APIs: its functions' routes gathered by the API Gateway API that serves them, as the
+// local HTTP API will serve them. An API is the one a route names (`RestApiId`, `ApiId`), else the
+// one SAM or the Serverless Framework creates for the file's functions; two functions declaring the
+// same method and path on one API is a problem, since API Gateway keeps only one route per pair.
+import type { DiscoveredFunction, DiscoveryProblem } from '../discovery/types';
+import type { RouteTrigger } from '../model/trigger';
+
+export interface ProjectApi {
+  /** The API's logical id, or the implicit one's: `ServerlessRestApi`/`ServerlessHttpApi` (SAM), `ApiGatewayRestApi`/`HttpApi` (serverless.yml). */
+  readonly id: string;
+  readonly kind: 'rest' | 'http';
+  /** The template or serverless.yml whose functions declare it. */
+  readonly file: string;
+  /** Ordered by path, then method. */
+  readonly routes: readonly ApiRoute[];
+}
+
+export interface ApiRoute {
+  readonly method: string;
+  readonly path: string;
+  readonly payloadVersion: '1.0' | '2.0';
+  readonly authorizer?: string;
+  /** The function it invokes, by its name in the project. */
+  readonly functionName: string;
+}
+
+const IMPLICIT_IDS = {
+  template: { rest: 'ServerlessRestApi', http: 'ServerlessHttpApi' },
+  serverless: { rest: 'ApiGatewayRestApi', http: 'HttpApi' },
+} as const;
+
+/** The APIs the functions' routes make, with a problem for each route two functions declare. */
+export function projectApis(functions: readonly DiscoveredFunction[]): { apis: ProjectApi[]; problems: DiscoveryProblem[] } {
+  const apis = new Map<string, { api: Omit<ProjectApi, 'routes'>; routes: ApiRoute[]; line: number }>();
+  const problems: DiscoveryProblem[] = [];
+  for (const fn of functions) {
+    if (fn.source === 'code') continue;
+    for (const trigger of fn.triggers) {
+      if (trigger.kind !== 'route') continue;
+      const id = trigger.apiId ?? IMPLICIT_IDS[fn.source][trigger.api];
+      const key = `${fn.sourceFile}#${trigger.api}#${id}`;
+      let entry = apis.get(key);
+      if (entry === undefined) {
+        entry = { api: { id, kind: trigger.api, file: fn.sourceFile }, routes: [], line: fn.sourceLine };
+        apis.set(key, entry);
+      }
+      const taken = entry.routes.find((route) => route.method === trigger.method && route.path === trigger.path);
+      if (taken !== undefined) {
+        problems.push({
+          file: fn.sourceFile,
+          line: fn.sourceLine,
+          column: 0,
+          message:
+            `${fn.config.name} and ${taken.functionName} both declare ${trigger.method} ${trigger.path} on the API ${id}, ` +
+            'which keeps one route per method and path. Give one of them another path or method.',
+        });
+        continue;
+      }
+      entry.routes.push(routeOf(trigger, fn.config.name));
+    }
+  }
+  const list = [...apis.values()].map(({ api, routes }) => ({
+    ...api,
+    routes: routes.sort((a, b) => (a.path === b.path ? a.method.localeCompare(b.method) : a.path.localeCompare(b.path))),
+  }));
+  return { apis: list, problems };
+}
+
+function routeOf(trigger: RouteTrigger, functionName: string): ApiRoute {
+  return {
+    method: trigger.method,
+    path: trigger.path,
+    payloadVersion: trigger.payloadVersion,
+    ...(trigger.authorizer === undefined ? {} : { authorizer: trigger.authorizer }),
+    functionName,
+  };
+}
