@@ -4,7 +4,7 @@
 // Two parsers: js-yaml reads what templates usually are, about ten times faster than `yaml` (a
 // 500-function template: ~30 ms against ~300 ms); `yaml` reads the rest (a syntax error, a tag that
 // is not CloudFormation's, a directive) because it describes each at its line and goes on reading.
-import jsYaml from 'js-yaml';
+import { CORE_SCHEMA, load, Type, type EventType, type State } from 'js-yaml';
 import { isMap, isScalar, LineCounter, parseDocument, type Tags } from 'yaml';
 
 const FUNCTIONS = [
@@ -49,9 +49,14 @@ const CLOUDFORMATION_TAGS: Tags = [
 ];
 
 /** The same tags for js-yaml, over YAML 1.2's core schema (no timestamps: `2012-10-17` stays a string) with merge keys. */
-const CLOUDFORMATION_SCHEMA = jsYaml.CORE_SCHEMA.extend({
-  // js-yaml exports its types, the merge key's among them; its type declarations leave them out.
-  implicit: [(jsYaml as unknown as { readonly types: { readonly merge: jsYaml.Type } }).types.merge],
+/** YAML 1.1's merge key (`<<: *common`), which js-yaml merges when a key has this tag. */
+const MERGE_KEY = new Type('tag:yaml.org,2002:merge', {
+  kind: 'scalar',
+  resolve: (data: unknown) => data === '<<' || data === null,
+});
+
+const CLOUDFORMATION_SCHEMA = CORE_SCHEMA.extend({
+  implicit: [MERGE_KEY],
   explicit: [
     ['Ref', 'Ref'],
     ['Condition', 'Condition'],
@@ -60,7 +65,7 @@ const CLOUDFORMATION_SCHEMA = jsYaml.CORE_SCHEMA.extend({
   ].flatMap(([short, long]) =>
     (['scalar', 'sequence', 'mapping'] as const).map(
       (kind) =>
-        new jsYaml.Type(`!${short}`, {
+        new Type(`!${short}`, {
           kind,
           construct: (data: unknown) => ({
             [long as string]: short === 'GetAtt' && typeof data === 'string' ? getAttParts(data) : (data ?? ''),
@@ -117,7 +122,7 @@ export function parseCommonYaml(text: string): Parsed | undefined {
   // is a scalar node followed by `:`, and belongs to the node open around it, a map when it closes.
   const keyLines = new WeakMap<object, Map<string, number>>();
   const open: (Map<string, number> | undefined)[] = [];
-  const listener = (event: jsYaml.EventType, state: jsYaml.State) => {
+  const listener = (event: EventType, state: State) => {
     if (event === 'open') {
       open.push(undefined);
       return;
@@ -136,7 +141,7 @@ export function parseCommonYaml(text: string): Parsed | undefined {
   let value: unknown;
   try {
     // `json`: a key written twice keeps its last value, as `yaml` (uniqueKeys: false) and CloudFormation read it.
-    value = jsYaml.load(text, { schema: CLOUDFORMATION_SCHEMA, json: true, listener });
+    value = load(text, { schema: CLOUDFORMATION_SCHEMA, json: true, listener });
   } catch {
     return undefined;
   }
