@@ -172,7 +172,13 @@ export class Deployer implements vscode.Disposable {
       sourcemap: this.ctx.config.bundleSourcemap,
       bundleAwsSdk: this.ctx.config.bundleAwsSdk,
       displayRoot: local.folder.uri.fsPath,
-      ...(local.fn.handlerCode === undefined ? {} : { entry: local.fn.handlerCode.file }),
+      // Built code (a CDK asset, `sam build` output) ships as it was built; its handlerCode is the
+      // source it was built from, for lenses, not an entry point to bundle again.
+      ...(local.fn.built === true
+        ? { built: true }
+        : local.fn.handlerCode === undefined
+          ? {}
+          : { entry: local.fn.handlerCode.file }),
     };
   }
 
