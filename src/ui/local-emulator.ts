@@ -31,7 +31,6 @@ const LOCAL_CREDENTIALS = { accessKeyId: 'LOCALEMULATOR', secretAccessKey: 'loca
 
 export class LocalEmulator implements vscode.Disposable {
   private running: Running | undefined;
-  private starting: Promise<Running> | undefined;
   /** The calls of client(), one after another. */
   private turns: Promise<unknown> = Promise.resolve();
   readonly output: vscode.OutputChannel;
@@ -69,7 +68,6 @@ export class LocalEmulator implements vscode.Disposable {
       this.ctx.config.emulatorAllowedOrigins,
     ]);
     const functionsKey = JSON.stringify(functions);
-    if (this.starting !== undefined) await this.starting.catch(() => undefined);
     const running = this.running;
     if (running?.startKey === startKey && running.process.running) {
       if (running.functionsKey === functionsKey) return running.client;
@@ -81,13 +79,8 @@ export class LocalEmulator implements vscode.Disposable {
         this.ctx.log.warn(`${(error as Error).message} Restarting the local emulator with them.`);
       }
     }
-    this.starting = this.start(functions, startKey, functionsKey);
-    try {
-      this.running = await this.starting;
-      return this.running.client;
-    } finally {
-      this.starting = undefined;
-    }
+    this.running = await this.start(functions, startKey, functionsKey);
+    return this.running.client;
   }
 
   /** The latest records of `functionName`, oldest first. */

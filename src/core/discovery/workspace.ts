@@ -235,14 +235,8 @@ class WorkspaceScan {
     const logicalId = fn.id.slice(fn.id.lastIndexOf('#') + 1);
     const own = this.sourceTemplates.get(template)?.find((f) => f.logicalId === logicalId);
     if (own === undefined) return undefined;
-    const { runtime, handler, codeDir } = own.config;
-    const target = isNodeRuntime(runtime)
-      ? nodeHandlerTarget(codeDir, handler, own.esbuild?.entryPoints)
-      : runtime.startsWith('python')
-        ? pythonHandlerTarget(codeDir, handler)
-        : undefined;
-    const source = target?.candidates.find((file) => statOrUndefined(file)?.isFile() === true);
-    return target === undefined || source === undefined ? undefined : { source, exportName: target.exportName };
+    const found = handlerFileOf(own.config, own.esbuild?.entryPoints);
+    return found === undefined ? undefined : { source: found.file, exportName: found.exportName };
   }
 
   /** Texts of workspace files compared with built ones, read once however many functions compare. */
@@ -495,15 +489,10 @@ class WorkspaceScan {
   private sourceOfBuilt(fn: Draft, workspaceCode: () => readonly string[]): { source: string; exportName: string } | undefined {
     const fromTemplate = SAM_BUILD_OUTPUT.test(fn.sourceFile) ? this.sourceOfSamBuilt(fn) : undefined;
     if (fromTemplate !== undefined) return fromTemplate;
-    const { runtime, handler, codeDir } = fn.config;
-    const target = isNodeRuntime(runtime)
-      ? nodeHandlerTarget(codeDir, handler)
-      : runtime.startsWith('python')
-        ? pythonHandlerTarget(codeDir, handler)
-        : undefined;
-    const built = target?.candidates.find((file) => statOrUndefined(file)?.isFile() === true);
-    if (target === undefined || built === undefined) return undefined;
-    const { exportName } = target;
+    const { runtime, codeDir } = fn.config;
+    const found = handlerFileOf(fn.config);
+    if (found === undefined) return undefined;
+    const { file: built, exportName } = found;
     const text = this.readText(built);
     if (text === undefined) return undefined;
     if (isNodeRuntime(runtime)) {
@@ -618,6 +607,20 @@ class WorkspaceScan {
 /** A handler string as a warning quotes it: one of thousands of characters is refused elsewhere, and shortened here. */
 function clipped(handler: string): string {
   return handler.length > 80 ? `${handler.slice(0, 60)}...${handler.slice(-12)}` : handler;
+}
+
+/** The file a function's handler string leads to by its runtime, and the export it names; undefined when none exists. */
+function handlerFileOf(
+  { runtime, handler, codeDir }: FunctionConfig,
+  entryPoints?: readonly string[],
+): { file: string; exportName: string } | undefined {
+  const target = isNodeRuntime(runtime)
+    ? nodeHandlerTarget(codeDir, handler, entryPoints)
+    : runtime.startsWith('python')
+      ? pythonHandlerTarget(codeDir, handler)
+      : undefined;
+  const file = target?.candidates.find((candidate) => statOrUndefined(candidate)?.isFile() === true);
+  return target === undefined || file === undefined ? undefined : { file, exportName: target.exportName };
 }
 
 function statOrUndefined(path: string): Stats | undefined {
