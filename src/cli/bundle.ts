@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bundleHandler } from '../core/bundle/bundle';
-import { buildDeploymentPackage, nodeHandlerEntry } from '../core/bundle/deployment-package';
+import { buildDeploymentPackage, nodeHandlerEntry, packagedBundle } from '../core/bundle/deployment-package';
 import { isNodeRuntime } from '../core/runtimes';
 import { UsageError } from './options';
 import { PACKAGE_OPTIONS, packageTarget, packageOptions, printPackage } from './package';
@@ -41,8 +41,7 @@ export async function bundle(args: string[]): Promise<void> {
     entry: target.entry ?? located?.entry ?? '',
     outDir: out,
     runtime: config.runtime,
-    minify: values.minify,
-    sourcemap: !values['no-sourcemap'],
+    ...packagedBundle(config, { minify: values.minify, sourcemap: !values['no-sourcemap'] }),
     bundleAwsSdk: values['bundle-aws-sdk'],
     displayRoot: process.cwd(),
     ...(located === undefined ? {} : { codeRoot: config.codeDir, handlerModule: located.handlerModule }),

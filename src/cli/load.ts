@@ -97,10 +97,12 @@ export function readFunctionsFile(path: string): Project {
       config,
       runtimeKnown: true,
       triggers: [],
+      layers: [],
       warnings: [],
       problems: [],
     })),
     apis: [],
+    layers: [],
     problems: [],
     notes: [],
   };

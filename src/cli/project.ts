@@ -1,7 +1,7 @@
 // `project`: what was understood of the project, for people and (with --json) for scripts.
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { declaredName } from '../core/project/project';
+import { declaredLayerName, declaredName, layerUseLabel } from '../core/project/project';
 import { triggerLabel } from '../core/model/trigger';
 import { PROJECT_OPTIONS } from './options';
 import { loadProject } from './load';
@@ -31,18 +31,32 @@ export async function project(args: string[]): Promise<void> {
     environment: Object.keys(fn.config.environment),
     ...(fn.remoteName === undefined ? {} : { deployedName: fn.remoteName }),
     triggers: fn.triggers,
+    layers: fn.layers.map((use) => layerUseLabel(read, use)),
+    ...(fn.config.esbuild === undefined ? {} : { esbuild: fn.config.esbuild }),
     ...(fn.handlerCode === undefined
       ? {}
       : { handlerCode: `${relative(process.cwd(), fn.handlerCode.file)}:${fn.handlerCode.line}` }),
     warnings: fn.warnings,
     problems: fn.problems,
   }));
+  const layers = read.layers.map((layer) => ({
+    name: layer.name,
+    declaredAs: declaredLayerName(layer),
+    source: layer.source,
+    file: relative(process.cwd(), layer.sourceFile) || layer.sourceFile,
+    line: layer.sourceLine,
+    contentDir: relative(process.cwd(), layer.contentDir) || '.',
+    compatibleRuntimes: layer.compatibleRuntimes,
+    compatibleArchitectures: layer.compatibleArchitectures,
+    ...(layer.buildMethod === undefined ? {} : { buildMethod: layer.buildMethod }),
+    ...(layer.built === true ? { built: true } : {}),
+  }));
   if (values.json) {
     const problems = read.problems.map((p) => ({ file: relative(process.cwd(), p.file), line: p.line, message: p.message }));
     // Variables' values are left out: they may be secrets.
     const apis = read.apis.map((api) => ({ ...api, file: relative(process.cwd(), api.file) || api.file }));
     process.stdout.write(
-      `${JSON.stringify({ project: read.description, functions, apis, problems, notes: read.notes }, null, 2)}\n`,
+      `${JSON.stringify({ project: read.description, functions, apis, layers, problems, notes: read.notes }, null, 2)}\n`,
     );
     return;
   }
@@ -53,12 +67,23 @@ export async function project(args: string[]): Promise<void> {
         api.routes.map((route) => `  ${route.method} ${route.path} -> ${route.functionName}\n`).join(''),
     );
   }
+  for (const layer of layers) {
+    process.stdout.write(
+      `\nLayer ${layer.declaredAs}${layer.name !== layer.declaredAs ? ` (${layer.name})` : ''}  ${layer.file}:${layer.line}\n` +
+        `  files in ${layer.contentDir}${layer.built === true ? ' (built)' : ''}` +
+        (layer.compatibleRuntimes.length === 0 ? '' : `  for ${layer.compatibleRuntimes.join(', ')}`) +
+        (layer.buildMethod === undefined ? '' : `  built by ${layer.buildMethod}`) +
+        '\n',
+    );
+  }
   for (const fn of functions) {
     process.stdout.write(
       `\n${fn.name}${fn.declaredAs !== undefined && fn.declaredAs !== fn.name ? ` (${fn.declaredAs})` : ''}  ${fn.file}:${fn.line}\n` +
         `  ${fn.runtime}${fn.runtimeAssumed === true ? ' (assumed)' : ''}  ${fn.handler}  in ${fn.codeDir}  ${fn.timeoutSeconds} s  ${fn.memoryMB} MB\n` +
         (fn.deployedName === undefined ? '' : `  deployed as ${fn.deployedName}\n`) +
+        (fn.esbuild === undefined ? '' : `  bundled by esbuild: ${JSON.stringify(fn.esbuild)}\n`) +
         fn.triggers.map((trigger) => `  trigger: ${triggerLabel(trigger)}\n`).join('') +
+        fn.layers.map((layer) => `  layer: ${layer}\n`).join('') +
         fn.warnings.map((warning) => `  warning: ${warning}\n`).join('') +
         fn.problems.map((problem) => `  problem: ${problem}\n`).join(''),
     );

@@ -1,5 +1,6 @@
 // What Lambda needs to know to run one function: the same shape whether it came from a SAM
 // template, serverless.yml, handler code or the command line.
+import type { EsbuildSettings } from './bundle/esbuild-settings';
 import { RUNTIMES, isRuntime, type Runtime } from './runtimes';
 
 export interface FunctionConfig {
@@ -22,6 +23,8 @@ export interface FunctionConfig {
   readonly environment: Readonly<Record<string, string>>;
   /** Extra folders Node resolves modules from (NODE_PATH), e.g. the project's node_modules for a bundle. */
   readonly nodeModulePaths?: readonly string[];
+  /** How its Node.js code is bundled, when the project says (SAM's `BuildMethod: esbuild`). */
+  readonly esbuild?: EsbuildSettings;
 }
 
 export const DEFAULT_TIMEOUT_SECONDS = 3;

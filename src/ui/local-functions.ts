@@ -15,7 +15,7 @@ import {
   type FunctionSettings,
   type FunctionSettingsPatch,
 } from '../core/discovery/function-settings';
-import type { DiscoveredFunction, DiscoveryProblem, HandlerLocation } from '../core/discovery/types';
+import type { DiscoveredFunction, DiscoveredLayer, DiscoveryProblem, HandlerLocation, LayerUse } from '../core/discovery/types';
 import { NODE_RUNTIMES, PYTHON_RUNTIMES, type Runtime } from '../core/runtimes';
 import type { Ctx } from './ctx';
 import { parserCodeCacheDir } from './parser-cache';
@@ -51,6 +51,8 @@ export class LocalFunctions implements vscode.Disposable {
   lastScanMs: number | undefined;
   /** What the last discovery could not read (a template that does not parse, a broken settings file...). */
   private problemsFound: readonly DiscoveryProblem[] = [];
+  /** The layers the last discovery found, by folder index and layer id. */
+  private layersFound = new Map<string, DiscoveredLayer>();
 
   constructor(private readonly ctx: Ctx) {
     const dist = vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist');
@@ -93,6 +95,11 @@ export class LocalFunctions implements vscode.Disposable {
   async problems(): Promise<readonly DiscoveryProblem[]> {
     await this.list();
     return this.problemsFound;
+  }
+
+  /** The project's layer a function names, when it is one of the project's (not a published version). */
+  layer(local: LocalFunction, use: LayerUse): DiscoveredLayer | undefined {
+    return 'layerId' in use ? this.layersFound.get(`${local.folder.index}#${use.layerId}`) : undefined;
   }
 
   /** Whether discovery's threads are running (so the parser will write its own code cache). */
@@ -171,6 +178,7 @@ export class LocalFunctions implements vscode.Disposable {
     const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
     const functions: LocalFunction[] = [];
     const problems: DiscoveryProblem[] = [];
+    const layers = new Map<string, DiscoveredLayer>();
     const storage = this.ctx.extension.storageUri?.fsPath;
     for (const folder of folders) {
       const root = folder.uri.fsPath;
@@ -183,6 +191,7 @@ export class LocalFunctions implements vscode.Disposable {
         ...(storage === undefined ? {} : { cacheFile: join(storage, `discovery-${folder.index}.json`) }),
       });
       problems.push(...found.problems);
+      for (const layer of found.layers) layers.set(`${folder.index}#${layer.id}`, layer);
       for (const discovered of found.functions) {
         const chosen = settings.functions[discovered.id] ?? {};
         // The deployed function chosen once (deploy, "Invoke remotely") wins over the template's name.
@@ -193,6 +202,7 @@ export class LocalFunctions implements vscode.Disposable {
     }
     this.showProblems(problems);
     this.problemsFound = problems;
+    this.layersFound = layers;
     this.lastScanMs = performance.now() - started;
     this.ctx.log.info(`Found ${functions.length} local function(s) in ${this.lastScanMs.toFixed(0)} ms.`);
     void vscode.commands.executeCommand('setContext', 'lambdaWorkbench.discoveryReady', true);

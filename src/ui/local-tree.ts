@@ -5,7 +5,7 @@
 import { join, relative } from 'node:path';
 import * as vscode from 'vscode';
 import { SAVED_EVENTS_FOLDER, SavedEventStore, type SavedEvent } from '../core/events/saved-events';
-import type { DiscoveryProblem, FunctionSource } from '../core/discovery/types';
+import type { DiscoveredLayer, DiscoveryProblem, FunctionSource } from '../core/discovery/types';
 import type { Trigger } from '../core/model/trigger';
 import type { LocalFunction, LocalFunctions } from './local-functions';
 import { describeTrigger, triggerTooltip } from './trigger-rows';
@@ -21,6 +21,13 @@ export type LocalNode =
       readonly saved: SavedEvent;
     }
   | { readonly kind: 'trigger'; readonly functionName: string; readonly trigger: Trigger }
+  | {
+      readonly kind: 'layer';
+      readonly functionName: string;
+      /** The project's layer, or undefined for a published version named by ARN. */
+      readonly layer: DiscoveredLayer | undefined;
+      readonly arn?: string;
+    }
   | { readonly kind: 'problems'; readonly problems: readonly DiscoveryProblem[] }
   | { readonly kind: 'problem'; readonly file: string; readonly line: number; readonly message: string }
   | { readonly kind: 'message'; readonly text: string; readonly tooltip?: string };
@@ -72,6 +79,12 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
     if (node.kind === 'localFunction') {
       const { fn } = node.local;
       const triggers: LocalNode[] = fn.triggers.map((trigger) => ({ kind: 'trigger', functionName: node.functionName, trigger }));
+      const layers: LocalNode[] = fn.layers.map((use) => ({
+        kind: 'layer',
+        functionName: node.functionName,
+        layer: this.functions.layer(node.local, use),
+        ...('arn' in use ? { arn: use.arn } : {}),
+      }));
       const problems: LocalNode[] = fn.problems.map((text) => {
         const [, file, line, message] = LOCATED.exec(text) ?? [];
         return file === undefined
@@ -95,7 +108,7 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
               event: event.event,
               saved: event,
             }));
-      return [...problems, ...triggers, ...events];
+      return [...problems, ...triggers, ...layers, ...events];
     }
     return [];
   }
@@ -149,6 +162,36 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
         item.iconPath = new vscode.ThemeIcon(icon);
         item.tooltip = triggerTooltip(node.trigger);
         item.contextValue = `localTrigger.${node.trigger.kind}`;
+        return item;
+      }
+      case 'layer': {
+        const { layer, arn } = node;
+        // A published version: its name and version, from the ARN (arn:...:layer:<name>:<version>).
+        const [, name, version] = /:layer:([^:]+):(\d+)$/.exec(arn ?? '') ?? [];
+        const item = new vscode.TreeItem(
+          layer === undefined
+            ? `Layer ${name ?? arn ?? ''}${version === undefined ? '' : ` v${version}`}`
+            : `Layer ${layer.name}`,
+          vscode.TreeItemCollapsibleState.None,
+        );
+        item.iconPath = new vscode.ThemeIcon('layers');
+        if (layer === undefined) {
+          item.description = 'published';
+          item.tooltip = arn ?? '';
+        } else {
+          const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(layer.contentDir));
+          item.description = folder === undefined ? layer.contentDir : relative(folder.uri.fsPath, layer.contentDir) || '.';
+          item.tooltip = `${layer.name}: files in ${layer.contentDir}${
+            layer.compatibleRuntimes.length === 0 ? '' : `\nFor ${layer.compatibleRuntimes.join(', ')}`
+          }`;
+          const line = Math.max(0, layer.sourceLine - 1);
+          item.command = {
+            command: 'vscode.open',
+            title: 'Open',
+            arguments: [vscode.Uri.file(layer.sourceFile), { selection: new vscode.Range(line, 0, line, 0) }],
+          };
+        }
+        item.contextValue = 'localLayer';
         return item;
       }
       case 'problems': {

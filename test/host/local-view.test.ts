@@ -61,7 +61,7 @@ describe('the Local view', () => {
     );
     const hello = rows[0];
     assert.ok(hello);
-    // Its triggers as the template declares them, then its saved events.
+    // Its triggers as the template declares them, its layers, then its saved events.
     const children = await tree.getChildren(hello);
     assert.deepEqual(
       children.map((child) => {
@@ -71,9 +71,16 @@ describe('the Local view', () => {
       [
         ['GET /hello/{name}', 'HTTP API · payload 2.0', 'localTrigger.route'],
         ['SQS: JobsQueue', 'batch 5', 'localTrigger.eventSource'],
+        ['Layer shared', 'layers/shared', 'localLayer'],
+        ['Layer AWSLambdaPowertoolsTypeScriptV2 v12', 'published', 'localLayer'],
         ['No saved events', undefined, 'message'],
       ],
     );
+    // The project's layer opens where the template defines it.
+    const layerCommand = tree.getTreeItem(children[2] as LocalNode).command;
+    assert.equal(layerCommand?.command, 'vscode.open');
+    assert.equal((layerCommand?.arguments?.[0] as vscode.Uri).fsPath, workspaceFile('template.yaml').fsPath);
+    assert.equal((layerCommand?.arguments?.[1] as { selection: vscode.Range }).selection.start.line, 32);
     assert.equal(tree.getTreeItem(children[1] as LocalNode).tooltip, 'arn:aws:sqs:us-east-1:123456789012:jobs');
   });
 });

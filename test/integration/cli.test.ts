@@ -393,22 +393,24 @@ describe('lambda-workbench reads any project: a template, its nested application
           ...common,
           name: 'hello',
           declaredAs: 'hello',
-          line: 26,
+          line: 33,
           handler: 'src/hello.handler',
           timeoutSeconds: 10,
           deployedName: 'greetings-prod-hello',
           triggers: [{ kind: 'route', api: 'http', method: 'GET', path: '/hello/{name}', payloadVersion: '2.0' }],
+          layers: ['common-utils', 'arn:aws:lambda:eu-west-1:094274105915:layer:AWSLambdaPowertoolsTypeScriptV2:12'],
           handlerCode: 'src/hello.ts:7',
         },
         {
           ...common,
           name: 'goodbye',
           declaredAs: 'goodbye',
-          line: 33,
+          line: 43,
           handler: 'src/goodbye.handler',
           timeoutSeconds: 6,
           deployedName: 'greetings-prod-goodbye',
           triggers: [{ kind: 'route', api: 'rest', method: 'POST', path: '/goodbye', payloadVersion: '1.0' }],
+          layers: [],
           handlerCode: 'src/goodbye.ts:1',
         },
       ],
@@ -425,6 +427,18 @@ describe('lambda-workbench reads any project: a template, its nested application
           kind: 'rest',
           file: 'serverless.yml',
           routes: [{ method: 'POST', path: '/goodbye', payloadVersion: '1.0', functionName: 'goodbye' }],
+        },
+      ],
+      layers: [
+        {
+          name: 'common-utils',
+          declaredAs: 'common-utils',
+          source: 'serverless',
+          file: 'serverless.yml',
+          line: 26,
+          contentDir: 'layers/common',
+          compatibleRuntimes: ['nodejs20.x'],
+          compatibleArchitectures: [],
         },
       ],
       problems: [],
@@ -501,10 +515,14 @@ describe('lambda-workbench bundle', () => {
       `${out}\t${zip.length} bytes\tCodeSha256 ${sha}\t${/\t(\d+) ms\n$/.exec(result.stdout)?.[1] ?? ''} ms\n`,
     );
     assert.match(result.stderr, /Largest parts of the bundle:\n +\d+ +handler\.ts\n/);
+    // As `sam build` makes it from its esbuild Metadata: minified, and without a source map, which
+    // its BuildProperties do not ask for.
+    const entries = readZip(zip);
     assert.deepEqual(
-      readZip(zip).map((entry) => entry.path),
-      ['handler.js', 'handler.js.map'],
+      entries.map((entry) => entry.path),
+      ['handler.js'],
     );
+    assert.doesNotMatch(entries[0]?.read().toString('utf8') ?? '', /\n {2}/, 'minified: no indented lines');
   });
 
   test('a handler that does not compile is located; a handler file that does not exist is named', () => {

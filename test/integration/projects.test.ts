@@ -4,9 +4,21 @@
 // (with asset metadata in the templates) and as the app writes it alone (asset manifests only).
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { inProcessParser } from '../../src/core/discovery/find-handlers';
 import { discoverWorkspace } from '../../src/core/discovery/workspace';
@@ -97,7 +109,9 @@ for (const [form, asTheCliDoes] of [
           handlerCode?: string;
           warnings: string[];
           problems: string[];
+          layers: string[];
         }[];
+        layers: { declaredAs: string; contentDir: string }[];
         problems: unknown[];
       };
       assert.equal(read.project, 'the cloud assembly cdk.out');
@@ -114,8 +128,9 @@ for (const [form, asTheCliDoes] of [
         handlerCode: fn.handlerCode?.includes('inline-code/') === true ? 'inline' : fn.handlerCode,
         warnings: fn.warnings,
         problems: fn.problems,
+        layers: fn.layers.map((layer) => layer.replace(/[0-9A-F]{8}$/, '<hash>')),
       }));
-      const common = { warnings: [], problems: [] };
+      const common = { warnings: [], problems: [], layers: [] };
       assert.deepEqual(shape, [
         {
           ...common,
@@ -138,6 +153,7 @@ for (const [form, asTheCliDoes] of [
           file: 'cdk.out/WorkbenchStack.template.json',
           code: 'asset',
           handlerCode: 'py/app.py:4',
+          layers: ['SharedLayer<hash>'],
         },
         {
           ...common,
@@ -162,6 +178,20 @@ for (const [form, asTheCliDoes] of [
           handlerCode: 'py/app.py:8',
         },
       ]);
+      // The layer's files are its asset, a copy of the app's layer folder.
+      assert.deepEqual(
+        read.layers.map((layer) => [
+          layer.declaredAs.replace(/[0-9A-F]{8}$/, '<hash>'),
+          layer.contentDir.startsWith('cdk.out/asset.'),
+        ]),
+        [['SharedLayer<hash>', true]],
+      );
+      const [layer] = read.layers;
+      assert.ok(layer !== undefined);
+      assert.equal(
+        readFileSync(join(app, layer.contentDir, 'python/report_format.py'), 'utf8'),
+        readFileSync(join(root, 'test/fixtures/projects/cdk-app/layer/python/report_format.py'), 'utf8'),
+      );
     });
 
     test("invoke runs each: the bundled TypeScript, the Python folder, the inline code, the nested stack's", () => {
@@ -323,6 +353,74 @@ describe('a `sam build` output (.aws-sam/build/template.yaml) beside its source 
   });
 });
 
+describe("a SAM project bundled by esbuild with SAM's BuildProperties", () => {
+  const folder = join(root, 'test/fixtures/projects/sam-esbuild');
+
+  test('project --json: the BuildProperties as the bundler takes them', () => {
+    const result = runIn(folder, ['project', '--json']);
+    assert.equal(result.code, 0, result.stderr);
+    const [fn] = (JSON.parse(result.stdout) as { functions: { name: string; handlerCode: string; esbuild: unknown }[] })
+      .functions;
+    assert.equal(
+      fn?.handlerCode,
+      'app/src/handlers/report.ts:4',
+      'EntryPoints name the source; its extension is found as SAM finds it',
+    );
+    assert.deepEqual(fn.esbuild, {
+      entryPoints: ['src/handlers/report'],
+      sourcemap: true,
+      target: 'es2022',
+      format: 'esm',
+      external: ['pg-native'],
+      mainFields: ['module', 'main'],
+      loader: { '.sql': 'text' },
+      banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+      outExtension: '.mjs',
+    });
+  });
+
+  test('invoke runs the entry point bundled as SAM bundles it: the banner, the text loader, the external package', () => {
+    const result = runIn(folder, ['invoke', 'ReportFunction', '--event', '-'], '{"day":"monday"}');
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(JSON.parse(result.stdout), {
+      heading: 'Report for monday',
+      query: 'SELECT day, SUM(total) AS total FROM orders GROUP BY day ORDER BY day;',
+      // A CommonJS module's require() inside the ES module works through the banner's require.
+      lineEnding: JSON.stringify('\n'),
+      nativeDriver: 'absent',
+    });
+  });
+
+  test('bundle: report.mjs minified (SAM minifies unless told not to), with its source map, and it runs', async () => {
+    const out = join(scratch, 'report.zip');
+    const result = runIn(folder, ['bundle', 'ReportFunction', '--out', out]);
+    assert.equal(result.code, 0, result.stderr);
+    const entries = readZip(readFileSync(out));
+    assert.deepEqual(
+      entries.map((entry) => entry.path),
+      ['report.mjs', 'report.mjs.map'],
+    );
+    const code = entries[0]?.read().toString('utf8') ?? '';
+    assert.ok(
+      code.startsWith("import { createRequire } from 'module'; const require = createRequire(import.meta.url);\n"),
+      code.slice(0, 200),
+    );
+    assert.equal(code.includes('reportHeadingText'), false, 'minified: local names are shortened');
+    const unpacked = join(scratch, 'report-package');
+    mkdirSync(unpacked, { recursive: true });
+    for (const entry of entries) writeFileSync(join(unpacked, entry.path), entry.read());
+    const module = (await import(pathToFileURL(join(unpacked, 'report.mjs')).href)) as {
+      handler: (event: unknown) => Promise<Record<string, string>>;
+    };
+    assert.deepEqual(await module.handler({}), {
+      heading: 'Report for today',
+      query: 'SELECT day, SUM(total) AS total FROM orders GROUP BY day ORDER BY day;',
+      lineEnding: JSON.stringify('\n'),
+      nativeDriver: 'absent',
+    });
+  });
+});
+
 describe('a SAM project with samconfig.toml, Parameters, Conditions, Mappings and references', () => {
   const folder = join(root, 'test/fixtures/projects/sam-config');
 
@@ -342,15 +440,33 @@ describe('a SAM project with samconfig.toml, Parameters, Conditions, Mappings an
       LOG_LEVEL: 'DEBUG',
       SECOND: 'b',
       MODE: 'test',
+      SHARED_LAYER: 'arn:aws:lambda:us-east-1:123456789012:layer:shared-dev:1',
     });
     const read = runIn(folder, ['project', '--json']);
     assert.equal(read.code, 0, read.stderr);
-    const project = JSON.parse(read.stdout) as { functions: { name: string }[]; notes: string[] };
+    const project = JSON.parse(read.stdout) as {
+      functions: { name: string; layers: string[] }[];
+      layers: unknown[];
+      notes: string[];
+    };
     assert.deepEqual(
-      project.functions.map((fn) => fn.name),
-      ['OrdersFunction'],
-      'ProdOnlyFunction has Condition: IsProd, false for dev',
+      project.functions.map((fn) => [fn.name, fn.layers]),
+      [['OrdersFunction', ['SharedLayer']]],
+      "ProdOnlyFunction has Condition: IsProd, false for dev; OrdersFunction's own layer is !Ref AWS::NoValue in dev",
     );
+    assert.deepEqual(project.layers, [
+      {
+        name: 'shared-dev',
+        declaredAs: 'SharedLayer',
+        source: 'template',
+        file: 'template.yaml',
+        line: 51,
+        contentDir: 'layers/shared',
+        compatibleRuntimes: ['nodejs20.x'],
+        compatibleArchitectures: [],
+        buildMethod: 'nodejs20.x',
+      },
+    ]);
     assert.deepEqual(project.notes, [
       'Parameters from samconfig.toml (default): TableName (--parameter-overrides changes them).',
     ]);
@@ -366,15 +482,21 @@ describe('a SAM project with samconfig.toml, Parameters, Conditions, Mappings an
       LOG_LEVEL: 'INFO',
       SECOND: 'b',
       MODE: 'live',
+      SHARED_LAYER: 'arn:aws:lambda:us-east-1:123456789012:layer:shared-prod:1',
     });
     const read = runIn(folder, ['project', '--json', '--config-env', 'prod']);
     assert.equal(read.code, 0, read.stderr);
-    const project = JSON.parse(read.stdout) as { functions: { name: string; memoryMB: number }[] };
+    const project = JSON.parse(read.stdout) as { functions: { name: string; memoryMB: number; layers: string[] }[] };
+    // Globals' layers come first, then the function's own (SAM joins lists).
     assert.deepEqual(
-      project.functions.map((fn) => [fn.name, fn.memoryMB]),
+      project.functions.map((fn) => [fn.name, fn.memoryMB, fn.layers]),
       [
-        ['OrdersFunction', 1024],
-        ['ProdOnlyFunction', 128],
+        [
+          'OrdersFunction',
+          1024,
+          ['SharedLayer', 'arn:aws:lambda:us-east-1:094274105915:layer:AWSLambdaPowertoolsTypeScriptV2:12'],
+        ],
+        ['ProdOnlyFunction', 128, ['SharedLayer']],
       ],
     );
   });

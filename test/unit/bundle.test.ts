@@ -33,6 +33,25 @@ describe('bundleHandler', () => {
     assert.equal(existsSync(`${result.outFile}.map`), false);
   });
 
+  test("a file loader's output (SAM's Loader: .txt=file) is written beside the bundle, in the package too", async () => {
+    const outDir = join(outRoot, 'loader');
+    const result = await bundleHandler({
+      ...base,
+      entry: join(fixtures, 'with-asset.ts'),
+      outDir,
+      loader: { '.txt': 'file' },
+      codeRoot: fixtures,
+      handlerModule: 'src/with-asset',
+    });
+    const assets = result.files.map((file) => file.path).filter((path) => path.endsWith('.txt'));
+    assert.equal(assets.length, 1, result.files.map((file) => file.path).join(', '));
+    const [asset = ''] = assets;
+    assert.match(asset, /^src\/greeting-[A-Z0-9]+\.txt$/);
+    assert.equal(readFileSync(join(outDir, asset), 'utf8'), readFileSync(join(fixtures, 'greeting.txt'), 'utf8'));
+    const bundled = createRequire(__filename)(result.outFile) as { handler: () => Promise<string> };
+    assert.equal(await bundled.handler(), join(outDir, asset), 'the bundle names the file where it was written');
+  });
+
   test('reports a syntax error with the file, line and column, and writes nothing', async () => {
     const outDir = join(outRoot, 'broken');
     await assert.rejects(bundleHandler({ ...base, entry: join(fixtures, 'broken.ts'), outDir }), (error: unknown) => {

@@ -7,7 +7,8 @@ import { join, resolve } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { HandlerCache } from '../../src/core/discovery/handler-cache';
 import { nodeHandlerTarget, pythonHandlerTarget } from '../../src/core/discovery/handler-files';
-import { parseServerless } from '../../src/core/discovery/serverless';
+import { layerLogicalId, parseServerless, readServerless } from '../../src/core/discovery/serverless';
+import { parseLocatedYaml } from '../../src/core/discovery/cfn-yaml';
 import { samEventTrigger, serverlessEventTriggers } from '../../src/core/discovery/declared-triggers';
 import { triggerLabel } from '../../src/core/model/trigger';
 import type { DiscoveredFunction, DiscoveryResult } from '../../src/core/discovery/types';
@@ -267,6 +268,73 @@ functions:
     assert.deepEqual(fn.warnings, [
       'worker: environment variable QUEUE has a value that cannot be resolved locally; it is left empty.',
     ]);
+  });
+
+  test("layers: the file's own by { Ref: <Key>LambdaLayer }, published ARNs, the provider's for functions without their own", () => {
+    assert.equal(layerLogicalId('common'), 'CommonLambdaLayer');
+    assert.equal(layerLogicalId('my-shared_utils'), 'MyDashsharedUnderscoreutilsLambdaLayer');
+    const text = `service: s
+provider:
+  runtime: nodejs20.x
+  layers:
+    - { Ref: SharedLambdaLayer }
+layers:
+  shared:
+    path: .
+    name: \${self:service}-shared
+    compatibleArchitectures: [arm64]
+  gone:
+    path: no-such-folder
+functions:
+  a:
+    handler: index.a
+  b:
+    handler: index.b
+    layers:
+      - arn:aws:lambda:us-east-1:123456789012:layer:tools:4
+      - { Ref: SharedLayer }
+`;
+    const located = parseLocatedYaml(text);
+    assert.ok(located.ok);
+    const { functions, layers } = readServerless(located.yaml, join(fixtures, 'serverless.yml'));
+    assert.deepEqual(layers, [
+      {
+        key: 'shared',
+        name: 's-shared',
+        contentDir: fixtures,
+        compatibleRuntimes: [],
+        compatibleArchitectures: ['arm64'],
+        line: 7,
+        problems: [],
+      },
+      {
+        key: 'gone',
+        name: 'gone',
+        contentDir: join(fixtures, 'no-such-folder'),
+        compatibleRuntimes: [],
+        compatibleArchitectures: [],
+        line: 11,
+        problems: [
+          {
+            line: 12,
+            message: `The layer gone's folder "no-such-folder" does not exist at ${join(fixtures, 'no-such-folder')}. Fix its path, or create the folder.`,
+          },
+        ],
+      },
+    ]);
+    assert.deepEqual(
+      functions.map((fn) => [fn.key, fn.layers, fn.problems]),
+      [
+        ['a', [{ key: 'shared' }], []],
+        [
+          'b',
+          [{ arn: 'arn:aws:lambda:us-east-1:123456789012:layer:tools:4' }],
+          [
+            `${join(fixtures, 'serverless.yml')}:18: b: the layer { Ref: SharedLayer } names no layer of this file (the layer "common" is CommonLambdaLayer). Fix the name, or add the layer under layers:.`,
+          ],
+        ],
+      ],
+    );
   });
 
   test('a function with no runtime anywhere is marked unknown', () => {

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseTemplate } from '../../src/core/discovery/sam';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseLocatedYaml } from '../../src/core/discovery/cfn-yaml';
+import { parseTemplate, templateLayers } from '../../src/core/discovery/sam';
 
 const path = '/work/app/template.yaml';
 
@@ -207,20 +211,58 @@ Resources:
     assert.equal(given?.config.environment['DB_HOST'], 'db.internal');
   });
 
-  test('esbuild build metadata is kept', () => {
-    const [fn] = parseTemplate(
+  test("esbuild Metadata: every one of SAM's BuildProperties, as esbuild options; one SAM would refuse is a problem at its line", () => {
+    const [fn, wrong] = parseTemplate(
       `
 Resources:
   Fn:
     Type: AWS::Serverless::Function
-    Properties: { Handler: app.handler, Runtime: nodejs20.x, CodeUri: hello/ }
+    Properties: { Handler: app.handler, Runtime: nodejs20.x }
     Metadata:
       BuildMethod: esbuild
-      BuildProperties: { EntryPoints: [app.ts], Minify: true }
+      BuildProperties:
+        EntryPoints: [src/handlers/app.ts]
+        Minify: false
+        Target: es2022
+        Format: esm
+        Sourcemap: true
+        External: [pg-native, '@aws-lambda-powertools/*']
+        Loader: ['.png=file', '.sql=text']
+        Banner:
+          - js=import { createRequire } from 'module'; const require = createRequire(import.meta.url);
+        MainFields: module,main
+        OutExtension: ['.js=.mjs']
+  Wrong:
+    Type: AWS::Serverless::Function
+    Properties: { Handler: app.handler, Runtime: nodejs20.x }
+    Metadata:
+      BuildMethod: esbuild
+      BuildProperties:
+        Format: umd
+        Loader: ['.png']
+        OutExtension: ['.js=.ts']
 `,
       path,
     );
-    assert.deepEqual(fn?.esbuild, { entryPoints: ['app.ts'] });
+    assert.deepEqual(fn?.config.esbuild, {
+      entryPoints: ['src/handlers/app.ts'],
+      minify: false,
+      target: 'es2022',
+      format: 'esm',
+      sourcemap: true,
+      external: ['pg-native', '@aws-lambda-powertools/*'],
+      loader: { '.png': 'file', '.sql': 'text' },
+      banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+      mainFields: ['module', 'main'],
+      outExtension: '.mjs',
+    });
+    assert.deepEqual(fn.problems, []);
+    assert.deepEqual(wrong?.config.esbuild, { entryPoints: [], loader: {} });
+    assert.deepEqual(wrong.problems, [
+      `${path}:26: Wrong: BuildProperties.Format "umd" is not one SAM builds: write cjs or esm.`,
+      `${path}:27: Wrong: BuildProperties.Loader item ".png" is not key=value (such as .png=file).`,
+      `${path}:28: Wrong: BuildProperties.OutExtension .js=.ts is not an extension Lambda loads: use .js, .mjs or .cjs.`,
+    ]);
   });
 
   test('JSON templates parse as well', () => {
@@ -239,6 +281,165 @@ Resources:
       path,
     );
     assert.match(fn?.warnings[0] ?? '', /runtime "java21" is not one Lambda Workbench runs/);
+  });
+
+  test("Globals lists come before the function's own (SAM joins them); an intrinsic is one value, never merged", () => {
+    const [fn] = parseTemplate(
+      `
+Parameters:
+  Level: { Type: String, Default: debug }
+Globals:
+  Function:
+    Runtime: nodejs20.x
+    Handler: app.handler
+    Layers: [arn:aws:lambda:us-east-1:123456789012:layer:a:1]
+    Environment: { Variables: { LEVEL: !Ref Level } }
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Layers: [arn:aws:lambda:us-east-1:123456789012:layer:b:2]
+      Environment: { Variables: { LEVEL: !Sub '\${Level}-own' } }
+`,
+      path,
+    );
+    assert.ok(fn);
+    assert.deepEqual(fn.layers, [
+      { arn: 'arn:aws:lambda:us-east-1:123456789012:layer:a:1' },
+      { arn: 'arn:aws:lambda:us-east-1:123456789012:layer:b:2' },
+    ]);
+    assert.deepEqual(fn.config.environment, { LEVEL: 'debug-own' });
+    assert.deepEqual(fn.warnings, []);
+  });
+
+  test('!Ref AWS::NoValue removes the property or list item that holds it, as CloudFormation does', () => {
+    const [fn] = parseTemplate(
+      `
+Conditions:
+  Never: !Equals [a, b]
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs20.x
+      Handler: app.handler
+      Timeout: !If [Never, 30, !Ref AWS::NoValue]
+      Environment:
+        Variables:
+          KEPT: yes
+          DROPPED: !If [Never, x, !Ref AWS::NoValue]
+      Layers:
+        - !If [Never, arn:aws:lambda:us-east-1:1:layer:x:1, !Ref AWS::NoValue]
+`,
+      path,
+    );
+    assert.ok(fn);
+    assert.equal(fn.config.timeoutSeconds, 3, "Lambda's default, as the property is not there");
+    assert.deepEqual(fn.config.environment, { KEPT: 'yes' });
+    assert.deepEqual(fn.layers, []);
+    assert.deepEqual(fn.warnings, []);
+    assert.deepEqual(fn.problems, []);
+  });
+
+  describe('layers', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'lwb-layers-'));
+    mkdirSync(join(folder, 'layers/shared'), { recursive: true });
+    const file = join(folder, 'template.yaml');
+    const text = `
+Globals:
+  LayerVersion:
+    PublishLambdaVersion: true
+Resources:
+  SharedLayer:
+    Type: AWS::Serverless::LayerVersion
+    Properties:
+      LayerName: shared
+      ContentUri: layers/shared
+      CompatibleRuntimes: [nodejs20.x, nodejs22.x]
+      CompatibleArchitectures: [arm64]
+    Metadata:
+      BuildMethod: nodejs22.x
+  MissingLayer:
+    Type: AWS::Serverless::LayerVersion
+    Properties:
+      ContentUri: layers/missing
+  S3Layer:
+    Type: AWS::Lambda::LayerVersion
+    Properties:
+      Content: { S3Bucket: my-bucket, S3Key: layers/s3.zip }
+  Queue:
+    Type: AWS::SQS::Queue
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs22.x
+      Handler: app.handler
+      Layers:
+        - !Ref SharedLayer
+        - !Ref S3Layer
+        - arn:aws:lambda:eu-west-1:094274105915:layer:AWSLambdaPowertoolsTypeScriptV2:12
+        - !GetAtt Queue.Arn
+`;
+    test("each LayerVersion: its name, folder, runtimes and build method; a folder missing or in S3 is a problem at ContentUri's line", () => {
+      writeFileSync(file, text);
+      const located = parseLocatedYaml(text);
+      assert.ok(located.ok);
+      assert.deepEqual(templateLayers(located.yaml.value, file, {}, located.yaml), [
+        {
+          logicalId: 'SharedLayer',
+          name: 'shared',
+          contentDir: join(folder, 'layers/shared'),
+          compatibleRuntimes: ['nodejs20.x', 'nodejs22.x'],
+          compatibleArchitectures: ['arm64'],
+          buildMethod: 'nodejs22.x',
+          line: 6,
+          problems: [],
+        },
+        {
+          logicalId: 'MissingLayer',
+          name: 'MissingLayer',
+          contentDir: join(folder, 'layers/missing'),
+          compatibleRuntimes: [],
+          compatibleArchitectures: [],
+          line: 15,
+          problems: [
+            {
+              line: 18,
+              message: `MissingLayer: its folder "layers/missing" (ContentUri) does not exist at ${join(folder, 'layers/missing')}. Fix ContentUri, or run the build that creates it.`,
+            },
+          ],
+        },
+        {
+          logicalId: 'S3Layer',
+          name: 'S3Layer',
+          contentDir: folder,
+          compatibleRuntimes: [],
+          compatibleArchitectures: [],
+          line: 19,
+          problems: [
+            {
+              line: 22,
+              message:
+                'S3Layer: its files are an object in S3, which a local run cannot fetch. Point Content at the local folder it is built from.',
+            },
+          ],
+        },
+      ]);
+    });
+
+    test("a function's Layers: the template's own by logical id, published versions by ARN; anything else is a problem at its line", () => {
+      const [fn] = parseTemplate(text, file);
+      assert.ok(fn);
+      assert.deepEqual(fn.layers, [
+        { logicalId: 'SharedLayer' },
+        { logicalId: 'S3Layer' },
+        { arn: 'arn:aws:lambda:eu-west-1:094274105915:layer:AWSLambdaPowertoolsTypeScriptV2:12' },
+      ]);
+      assert.deepEqual(fn.problems, [
+        `${file}:30: Fn: the layer "arn:aws:sqs:us-east-1:123456789012:Queue" is neither a layer version ARN (arn:aws:lambda:<region>:<account>:layer:<name>:<version>) nor a layer of this template. Fix its Layers.`,
+      ]);
+      rmSync(folder, { recursive: true, force: true });
+    });
   });
 
   test('invalid YAML names the file and the problem', () => {

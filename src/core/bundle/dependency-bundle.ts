@@ -9,7 +9,7 @@
 // an ordinary bundle. The handler's build links each package import to its getter.
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { BuildContext, BuildResult, Message, Plugin } from 'esbuild';
+import type { BuildContext, BuildResult, Loader, Message, OutputFile, Plugin } from 'esbuild';
 import { loadEsbuild } from './esbuild';
 import { BundleError, isBuildFailure, toProblem } from './bundle-error';
 import { mapHead, type MapHead, type RawSourceMap } from './source-map';
@@ -22,9 +22,15 @@ export const DEPENDENCIES_GLOBAL = '__lambdaDependencies';
 /** esbuild namespace of the modules that link the handler's imports to the block. */
 export const DEPENDENCY_NAMESPACE = 'lambda-dependency';
 
-/** The lines every ES module bundle starts with: a `require` for the CommonJS code bundled into it. */
-export function esmPrelude(): string {
-  return "import { createRequire as __lambdaCreateRequire } from 'node:module';\nconst require = __lambdaCreateRequire(import.meta.url);\n";
+/**
+ * The lines every bundle starts with: the project's banner (SAM's `Banner: js=...`), then, for an
+ * ES module, a `require` for the CommonJS code bundled into it, unless the banner declares one
+ * (the usual ESM banner does: `const require = createRequire(import.meta.url)`).
+ */
+export function prelude(format: ModuleFormat, banner: string | undefined): string {
+  const own = banner === undefined ? '' : `${banner}\n`;
+  if (format !== 'esm' || /\b(?:const|let|var)\s+require\b/.test(own)) return own;
+  return `${own}import { createRequire as __lambdaCreateRequire } from 'node:module';\nconst require = __lambdaCreateRequire(import.meta.url);\n`;
 }
 
 /** The source of the module that stands for dependency `key` in the handler's build. */
@@ -51,6 +57,11 @@ export interface DependencyBundleOptions {
   readonly external: readonly string[];
   readonly natives: NativePackages;
   readonly tsconfig?: string;
+  /** Code the bundle starts with (see prelude). */
+  readonly banner?: string;
+  /** esbuild's loaders by extension, and package.json fields to resolve by (see EsbuildSettings). */
+  readonly loader?: Readonly<Record<string, Loader>>;
+  readonly mainFields?: readonly string[];
 }
 
 /** One build of the dependency block. */
@@ -63,6 +74,8 @@ export interface DependencyBundle {
   readonly mapHead?: MapHead;
   /** Bytes per package, for the size report. */
   readonly contributions: ReadonlyMap<string, number>;
+  /** Files a loader wrote beside the bundle (`.png=file`), with absolute paths. */
+  readonly assets: readonly OutputFile[];
   readonly warnings: readonly Message[];
 }
 
@@ -80,12 +93,13 @@ export class DependencyBundler {
     const key = JSON.stringify([keys, lockfileStamp(this.options.codeRoot)]);
     if (this.current?.key === key) return this.current;
     if (keys.length === 0) {
-      const prelude = this.options.format === 'esm' ? esmPrelude() : '';
+      const head = prelude(this.options.format, this.options.banner);
       this.current = {
         key,
-        code: Buffer.from(prelude),
-        ...(this.options.sourcemap ? { mapHead: mapHead(undefined, lineCount(prelude)) } : {}),
+        code: Buffer.from(head),
+        ...(this.options.sourcemap ? { mapHead: mapHead(undefined, lineCount(head)) } : {}),
         contributions: new Map(),
+        assets: [],
         warnings: [],
       };
       return this.current;
@@ -108,8 +122,9 @@ export class DependencyBundler {
 
   private banner(): string {
     // A bundled ES module may read import.meta; inside the block it reads the bundle file's.
-    if (this.options.format === 'esm') return `${esmPrelude()}const __lambdaImportMeta = import.meta;\n`;
-    return "const __lambdaImportMeta = { url: require('node:url').pathToFileURL(__filename).href, dirname: __dirname, filename: __filename };\n";
+    const head = prelude(this.options.format, this.options.banner);
+    if (this.options.format === 'esm') return `${head}const __lambdaImportMeta = import.meta;\n`;
+    return `${head}const __lambdaImportMeta = { url: require('node:url').pathToFileURL(__filename).href, dirname: __dirname, filename: __filename };\n`;
   }
 
   private nativeExternals(): string[] {
@@ -139,6 +154,8 @@ export class DependencyBundler {
         define: { 'import.meta': '__lambdaImportMeta' },
         banner: { js: banner.trimEnd() },
         external,
+        ...(this.options.loader === undefined ? {} : { loader: { ...this.options.loader } }),
+        ...(this.options.mainFields === undefined ? {} : { mainFields: [...this.options.mainFields] }),
         metafile: true,
         write: false,
         logLevel: 'silent',
@@ -179,8 +196,8 @@ export class DependencyBundler {
   }
 
   private assemble(key: string, result: BuildResult<{ metafile: true; write: false }>): DependencyBundle {
-    const js = result.outputFiles.find((file) => !file.path.endsWith('.map'));
-    const map = result.outputFiles.find((file) => file.path.endsWith('.map'));
+    const js = result.outputFiles.find((file) => file.path === this.options.outFile);
+    const map = result.outputFiles.find((file) => file.path === `${this.options.outFile}.map`);
     const contents = js?.contents ?? new Uint8Array();
     const bytes = Buffer.from(contents.buffer, contents.byteOffset, contents.byteLength);
     const code = bytes.at(-1) === 0x0a ? bytes : Buffer.concat([bytes, Buffer.from('\n')]);
@@ -191,6 +208,7 @@ export class DependencyBundler {
         ? { mapHead: mapHead(map === undefined ? undefined : (JSON.parse(map.text) as RawSourceMap), lineCount(code)) }
         : {}),
       contributions: contributionsOf(result.metafile),
+      assets: result.outputFiles.filter((file) => file !== js && file !== map),
       warnings: result.warnings,
     };
   }

@@ -11,8 +11,9 @@ import { nodeHandlerModule } from '../handler-string';
 import { isNodeRuntime, PYTHON_RUNTIMES, type Runtime } from '../runtimes';
 import { codeSha256, DeflateCache, entrySize, writeZip, type ZipFileEntry } from '../zip/write-zip';
 import { readCodeFolder } from './code-folder';
+import { bundleShape, esbuildEntry } from './esbuild-settings';
 import type { ModuleFormat } from './module-format';
-import { createIncrementalBundler, type BundleResult, type IncrementalBundler } from './node-bundler';
+import { createIncrementalBundler, type BundleRequest, type BundleResult, type IncrementalBundler } from './node-bundler';
 
 export type PackageStep = 'bundling' | 'zipping';
 export type PackageLanguage = 'nodejs' | 'python' | 'custom';
@@ -124,8 +125,9 @@ export function createPackageBuilder(config: FunctionConfig, options: PackageOpt
     };
   }
   const runtime = config.runtime;
+  const settings = config.esbuild;
   // SAM's esbuild EntryPoints name the source; the handler string still names the bundle's path.
-  const given = options.entry;
+  const given = options.entry ?? (settings === undefined ? undefined : esbuildEntry(config.codeDir, config.handler, settings));
   if (given !== undefined && !existsSync(given)) {
     throw new WorkbenchError(`The entry point ${given} of ${config.name} does not exist. Check its path.`);
   }
@@ -144,8 +146,7 @@ export function createPackageBuilder(config: FunctionConfig, options: PackageOpt
         codeRoot: config.codeDir,
         handlerModule,
         runtime,
-        minify: options.minify ?? false,
-        sourcemap: options.sourcemap ?? true,
+        ...packagedBundle(config, options),
         bundleAwsSdk: options.bundleAwsSdk ?? false,
         mapDependencies: options.mapDependencies ?? false,
         ...(options.displayRoot === undefined ? {} : { displayRoot: options.displayRoot }),
@@ -174,6 +175,28 @@ export function createPackageBuilder(config: FunctionConfig, options: PackageOpt
       await bundler?.dispose();
       bundler = undefined;
     },
+  };
+}
+
+/**
+ * How a function's bundle for its package is made: as `sam build` makes it when the project says
+ * how (minified, and with no source map unless Sourcemap is true or NODE_OPTIONS reads them), else
+ * with a source map; `--minify` and `--no-sourcemap` hold either way.
+ */
+export function packagedBundle(
+  config: FunctionConfig,
+  options: Pick<PackageOptions, 'minify' | 'sourcemap'>,
+): Pick<BundleRequest, 'minify' | 'sourcemap'> & ReturnType<typeof bundleShape> {
+  const settings = config.esbuild;
+  const samMinify = settings === undefined ? false : (settings.minify ?? true);
+  const samSourcemap =
+    settings === undefined
+      ? true
+      : (settings.sourcemap ?? config.environment['NODE_OPTIONS']?.includes('--enable-source-maps') === true);
+  return {
+    minify: options.minify === true || samMinify,
+    sourcemap: options.sourcemap !== false && samSourcemap,
+    ...bundleShape(settings),
   };
 }
 

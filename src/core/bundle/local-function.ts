@@ -10,6 +10,7 @@ import { isNodeRuntime } from '../runtimes';
 import { BundleError, bundleHandler, type BundleRequest, type BundleResult } from './bundle';
 import { watchBundleThroughFailure } from './node-bundler';
 import { bundleExtension, detectModuleFormat } from './module-format';
+import { bundleShape, esbuildEntry } from './esbuild-settings';
 
 const JAVASCRIPT_EXTENSIONS = ['', '.js', '.mjs', '.cjs'];
 const TYPESCRIPT_EXTENSIONS = ['.ts', '.mts', '.cts'];
@@ -40,18 +41,31 @@ export async function prepareLocalFunction(config: FunctionConfig, options: Prep
   const module = nodeHandlerModule(config.handler);
   if (module === undefined) return unchanged;
   const base = join(config.codeDir, module.moduleRoot, module.moduleName);
-  if (JAVASCRIPT_EXTENSIONS.some((ext) => existsSync(base + ext))) return unchanged;
-  const entry = TYPESCRIPT_EXTENSIONS.map((ext) => base + ext).find((path) => existsSync(path));
+  // A project that bundles with esbuild (SAM's BuildMethod) runs bundled, JavaScript too, as its
+  // banner, loaders and externals make it; otherwise JavaScript runs as it is, and only a module
+  // that exists as TypeScript alone is bundled.
+  const settings = config.esbuild;
+  const entry =
+    settings !== undefined
+      ? (esbuildEntry(config.codeDir, config.handler, settings) ??
+        [...TYPESCRIPT_EXTENSIONS, ...JAVASCRIPT_EXTENSIONS.slice(1)].map((ext) => base + ext).find((path) => existsSync(path)))
+      : JAVASCRIPT_EXTENSIONS.some((ext) => existsSync(base + ext))
+        ? undefined
+        : TYPESCRIPT_EXTENSIONS.map((ext) => base + ext).find((path) => existsSync(path));
   if (entry === undefined) return unchanged;
 
   const buildRoot = join(options.buildDir, config.name);
-  const format = detectModuleFormat(entry);
+  const shape = bundleShape(settings);
+  const format = shape.format ?? detectModuleFormat(entry);
+  // The same code deploy builds; minified only when asked, and always with a source map, for a
+  // debugger and for stack traces that point at the sources.
   const request: BundleRequest = {
     entry,
     outDir: buildRoot,
     codeRoot: config.codeDir,
     handlerModule: `${module.moduleRoot}${module.moduleName}`,
     runtime: config.runtime,
+    ...shape,
     format,
     minify: options.minify ?? false,
     sourcemap: true,
@@ -81,7 +95,10 @@ export async function prepareLocalFunction(config: FunctionConfig, options: Prep
   // brings the new bundle in).
   const watched = await watchBundleThroughFailure(request, (outcome) => options.onRebuild?.(config.name, outcome));
   if (watched.result instanceof BundleError) {
-    writeFailingModule(join(buildRoot, `${module.moduleRoot}${module.moduleName}${bundleExtension(format)}`), watched.result);
+    writeFailingModule(
+      join(buildRoot, `${module.moduleRoot}${module.moduleName}${shape.outExtension ?? bundleExtension(format)}`),
+      watched.result,
+    );
     return { config: bundled, buildError: watched.result, dispose: () => watched.dispose() };
   }
   return { config: bundled, bundle: watched.result, dispose: () => watched.dispose() };

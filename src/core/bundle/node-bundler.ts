@@ -5,7 +5,7 @@
 // written to a folder when asked. esbuild is imported on first use and works in its own process.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import type { BuildContext, BuildResult, Message, Plugin } from 'esbuild';
+import type { BuildContext, BuildResult, Loader, Message, Plugin } from 'esbuild';
 import { esbuildTarget, type NodeRuntime } from '../runtimes';
 import { loadEsbuild } from './esbuild';
 import { BundleError, formatProblem, isBuildFailure, toProblem } from './bundle-error';
@@ -52,6 +52,18 @@ export interface BundleRequest {
   readonly mapDependencies?: boolean;
   /** A tsconfig.json to use instead of the one esbuild finds next to each file (its `paths` are honoured either way). */
   readonly tsconfig?: string;
+  /** esbuild's target (`es2020`); default: the runtime's Node.js (`node22`). */
+  readonly target?: string;
+  /** Packages to leave out besides the AWS SDK (SAM's External). */
+  readonly external?: readonly string[];
+  /** esbuild's loaders by extension (SAM's Loader: `.png` → `file`). */
+  readonly loader?: Readonly<Record<string, string>>;
+  /** Code the bundle starts with (SAM's Banner). */
+  readonly banner?: string;
+  /** package.json fields to resolve packages by, in order (SAM's MainFields). */
+  readonly mainFields?: readonly string[];
+  /** The bundle's extension; default `.mjs` for an ES module, else `.js`. */
+  readonly outExtension?: string;
   /**
    * What the source map's paths lead to: `package` (default), the sources as if unpacked beside
    * the bundle in the function's package, reproducible anywhere; `outDir`, the files on this disk
@@ -151,6 +163,7 @@ class NodeBundler implements IncrementalBundler {
   private readonly outFile: string;
   private readonly buildFile: string;
   private readonly external: readonly string[];
+  private readonly loader: Readonly<Record<string, Loader>> | undefined;
   private readonly natives = new NativePackages();
   private readonly esModules = new Map<string, boolean>();
   private readonly dependencies: DependencyBundler;
@@ -171,13 +184,15 @@ class NodeBundler implements IncrementalBundler {
     this.format = request.format ?? detectModuleFormat(request.entry);
     const module =
       request.handlerModule ?? relative(this.codeRoot, request.entry).slice(0, -extname(request.entry).length || undefined);
-    this.bundlePath = `${module.split(sep).join('/')}${bundleExtension(this.format)}`;
-    this.target = esbuildTarget(request.runtime);
+    this.bundlePath = `${module.split(sep).join('/')}${request.outExtension ?? bundleExtension(this.format)}`;
+    this.target = request.target ?? esbuildTarget(request.runtime);
     this.outFile = join(request.outDir ?? this.codeRoot, this.bundlePath);
     // esbuild writes nothing (write: false); the path only anchors the source map's relative paths.
     this.buildFile =
       request.sourceMapPaths === 'outDir' && request.outDir !== undefined ? this.outFile : join(this.codeRoot, this.bundlePath);
-    this.external = request.bundleAwsSdk === true ? [] : [AWS_SDK_V3];
+    this.external = [...(request.bundleAwsSdk === true ? [] : [AWS_SDK_V3]), ...(request.external ?? [])];
+    // esbuild checks the names when the build starts, and says which one it does not know.
+    this.loader = request.loader as Readonly<Record<string, Loader>> | undefined;
     this.dependencies = new DependencyBundler({
       entry: request.entry,
       ...(request.displayRoot === undefined ? {} : { displayRoot: request.displayRoot }),
@@ -191,6 +206,9 @@ class NodeBundler implements IncrementalBundler {
       external: this.external,
       natives: this.natives,
       ...(request.tsconfig === undefined ? {} : { tsconfig: request.tsconfig }),
+      ...(request.banner === undefined ? {} : { banner: request.banner }),
+      ...(this.loader === undefined ? {} : { loader: this.loader }),
+      ...(request.mainFields === undefined ? {} : { mainFields: request.mainFields }),
     });
   }
 
@@ -211,6 +229,8 @@ class NodeBundler implements IncrementalBundler {
       // Stack traces need the mappings, not the sources; leaving them out keeps the package small.
       sourcesContent: false,
       external: [...this.external],
+      ...(this.loader === undefined ? {} : { loader: { ...this.loader } }),
+      ...(this.request.mainFields === undefined ? {} : { mainFields: [...this.request.mainFields] }),
       metafile: true,
       write: false,
       logLevel: 'silent',
@@ -326,8 +346,8 @@ class NodeBundler implements IncrementalBundler {
 
   private async finish(result: UserBuildResult): Promise<BundleResult> {
     const dependencies = await this.dependencies.build(this.links);
-    const js = result.outputFiles.find((file) => !file.path.endsWith('.map'));
-    const map = result.outputFiles.find((file) => file.path.endsWith('.map'));
+    const js = result.outputFiles.find((file) => file.path === this.buildFile);
+    const map = result.outputFiles.find((file) => file.path === `${this.buildFile}.map`);
     const code = handlerCode(js?.contents ?? new Uint8Array());
     const files: BundleFile[] = [{ path: this.bundlePath, segments: [dependencies.code, code] }];
     if (map !== undefined && dependencies.mapHead !== undefined) {
@@ -335,6 +355,13 @@ class NodeBundler implements IncrementalBundler {
         path: `${this.bundlePath}.map`,
         segments: joinedMap(dependencies.mapHead, JSON.parse(map.text) as RawSourceMap),
       });
+    }
+    // Files a loader emitted (`.png=file`), at their place beside the bundle in the package.
+    const bundleFolder = dirname(this.bundlePath);
+    for (const asset of [...dependencies.assets, ...result.outputFiles.filter((file) => file !== js && file !== map)]) {
+      const relativePath = relative(dirname(this.buildFile), asset.path).split(sep).join('/');
+      const path = bundleFolder === '.' ? relativePath : `${bundleFolder}/${relativePath}`;
+      if (!files.some((file) => file.path === path)) files.push({ path, segments: [Buffer.from(asset.contents)] });
     }
     if (this.request.outDir !== undefined) await writeFiles(this.request.outDir, files);
     const bytes = dependencies.code.length + code.length;

@@ -27,14 +27,28 @@ export function nodeHandlerTarget(
   const module = nodeHandlerModule(handler);
   if (module === undefined) return undefined;
   const [exportName = ''] = module.propertyPath.split('.');
-  const byName = entryPoints.filter((entry) => basename(entry, extname(entry)) === module.moduleName);
-  const entries = byName.length > 0 ? byName : entryPoints.length === 1 ? entryPoints : [];
   const base = join(codeDir, module.moduleRoot, module.moduleName);
   return {
     language: 'node',
-    candidates: [...entries.map((entry) => join(codeDir, entry)), ...NODE_EXTENSIONS.map((extension) => base + extension)],
+    candidates: [
+      ...entryPointFiles(codeDir, module.moduleName, entryPoints),
+      ...NODE_EXTENSIONS.map((extension) => base + extension),
+    ],
     exportName,
   };
+}
+
+/**
+ * The files SAM's esbuild EntryPoints may mean for the handler module `moduleName` (esbuild writes
+ * each entry as `<its name>.js`): the entries of that name, else the only entry; an entry without
+ * an extension is tried as `.ts`, then `.js`, as SAM tries it.
+ */
+export function entryPointFiles(codeDir: string, moduleName: string, entryPoints: readonly string[]): string[] {
+  const byName = entryPoints.filter((entry) => basename(entry, extname(entry)) === moduleName);
+  const entries = byName.length > 0 ? byName : entryPoints.length === 1 ? entryPoints : [];
+  return entries.flatMap((entry) =>
+    extname(entry) === '' ? [`${entry}.ts`, `${entry}.js`].map((file) => join(codeDir, file)) : [join(codeDir, entry)],
+  );
 }
 
 /** `package/module.function` or `package.module.function`: the module file, or a package's `__init__.py`. */

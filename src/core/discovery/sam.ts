@@ -12,6 +12,7 @@ import { LocatedError, WorkbenchError } from '../errors';
 import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS, propertyProblems, type FunctionConfig } from '../function-config';
 import { isRuntime } from '../runtimes';
 import { parseLocatedYaml, type LocatedYaml } from './cfn-yaml';
+import { readEsbuildSettings } from '../bundle/esbuild-settings';
 import { ARN_SERVICES, PRINCIPAL_SERVICES, type Trigger } from '../model/trigger';
 import {
   eventSourceOf,
@@ -29,8 +30,6 @@ export interface TemplateFunction {
   readonly functionName?: string;
   readonly config: FunctionConfig;
   readonly templatePath: string;
-  /** SAM's esbuild build settings (Metadata.BuildMethod: esbuild), when present. */
-  readonly esbuild?: { readonly entryPoints: readonly string[] };
   /**
    * Set when the template names no runtime Lambda Workbench runs: `config.runtime` is then a
    * placeholder (`provided.al2023`) that discovery may replace by what the handler's code says.
@@ -38,6 +37,8 @@ export interface TemplateFunction {
   readonly runtimeUnknown?: true;
   /** What invokes it: its SAM Events and FunctionUrlConfig, and the template's mappings, URLs and permissions that name it. */
   readonly triggers: readonly Trigger[];
+  /** Its Layers (with Globals'), in order. */
+  readonly layers: readonly TemplateLayerUse[];
   /** Values that could not be resolved locally, as sentences. */
   readonly warnings: readonly string[];
   /** The resource's line in the template (1-based; 1 when unknown). */
@@ -50,6 +51,28 @@ export interface TemplateFunction {
    */
   readonly problems: readonly string[];
 }
+
+/** A layer a template function names: one of the template's LayerVersions, or a published version's ARN. */
+export type TemplateLayerUse = { readonly logicalId: string } | { readonly arn: string };
+
+/** An `AWS::Serverless::LayerVersion` or `AWS::Lambda::LayerVersion` of a template. */
+export interface TemplateLayer {
+  readonly logicalId: string;
+  /** Its LayerName, else its logical id. */
+  readonly name: string;
+  /** The folder its files come from: ContentUri or Content as a path, or a CDK asset. */
+  readonly contentDir: string;
+  readonly compatibleRuntimes: readonly string[];
+  readonly compatibleArchitectures: readonly string[];
+  readonly buildMethod?: string;
+  /** Set when the folder is build output (a CDK asset, `sam build`'s). */
+  readonly built?: true;
+  readonly line: number;
+  /** What keeps its files from being found (a folder missing, code in S3), at its line, with what to do. */
+  readonly problems: readonly { readonly line: number; readonly message: string }[];
+}
+
+const LAYER_TYPES: ReadonlySet<unknown> = new Set(['AWS::Serverless::LayerVersion', 'AWS::Lambda::LayerVersion']);
 
 export interface TemplateOptions {
   readonly region?: string;
@@ -93,20 +116,12 @@ export function templateFunctions(
   options: TemplateOptions = {},
   located?: LocatedYaml,
 ): TemplateFunction[] {
-  const template = asObject(parsed as Json);
-  if (template === undefined) throw new WorkbenchError(`${path} is not a CloudFormation template: it is not a map.`);
-  const resources = asObject(template['Resources']) ?? {};
-  const allGlobals = asObject(template['Globals']) ?? {};
+  const { template, resources, allGlobals, lineOf, resolver } = readingOf(parsed, path, options, located);
   const globals = asObject(allGlobals['Function']) ?? {};
-  const lineOf = (keys: readonly string[]) => located?.lineOf(keys);
   // `sam build` writes its output's template into .aws-sam/build: every function there is built.
   const builtBySam = SAM_BUILD_OUTPUT.test(path);
   // CloudFormation would create none of the stack: every function is told why, and none runs.
   const refused = parameterValueProblem(template, options, path, lineOf);
-  const resolver = new Resolver(template, resources, options, (name) => ({
-    file: path,
-    line: lineOf(['Conditions', name]) ?? 1,
-  }));
   const pointing = triggersPointingAt(resources, resolver);
   const functions: TemplateFunction[] = [];
   for (const [logicalId, resource] of Object.entries(resources)) {
@@ -136,7 +151,13 @@ export function templateFunctions(
       }),
       ...(pointing.get(logicalId) ?? []),
     ];
-    let fn = readFunction(logicalId, type, properties, asObject(body?.['Metadata']), path, resolver, { line, where, triggers });
+    let fn = readFunction(logicalId, type, properties, asObject(body?.['Metadata']), path, resolver, {
+      line,
+      where,
+      triggers,
+      resources,
+      lineOf,
+    });
     if (fn === undefined) continue;
     if (conditionWarnings.length > 0) fn = { ...fn, warnings: [...conditionWarnings, ...fn.warnings] };
     if (refused !== undefined) fn = { ...fn, problems: [refused, ...fn.problems] };
@@ -145,11 +166,140 @@ export function templateFunctions(
       continue;
     }
     // Its esbuild Metadata names sources the built folder does not hold.
-    const built: Mutable<TemplateFunction> = { ...fn, built: true };
-    delete built.esbuild;
-    functions.push(built);
+    const config: Mutable<FunctionConfig> = { ...fn.config };
+    delete config.esbuild;
+    functions.push({ ...fn, config, built: true });
   }
   return functions;
+}
+
+/** What reading a template's resources takes: its sections, where each key is, and its resolver. */
+function readingOf(parsed: unknown, path: string, options: TemplateOptions, located: LocatedYaml | undefined) {
+  const template = asObject(parsed as Json);
+  if (template === undefined) throw new WorkbenchError(`${path} is not a CloudFormation template: it is not a map.`);
+  const resources = asObject(template['Resources']) ?? {};
+  const lineOf = (keys: readonly string[]) => located?.lineOf(keys);
+  const resolver = new Resolver(template, resources, options, (name) => ({
+    file: path,
+    line: lineOf(['Conditions', name]) ?? 1,
+  }));
+  return { template, resources, allGlobals: asObject(template['Globals']) ?? {}, lineOf, resolver };
+}
+
+/**
+ * The layers of a template already parsed: its `AWS::Serverless::LayerVersion` (with
+ * Globals.LayerVersion) and `AWS::Lambda::LayerVersion` resources whose Condition holds.
+ */
+export function templateLayers(
+  parsed: unknown,
+  path: string,
+  options: TemplateOptions = {},
+  located?: LocatedYaml,
+): TemplateLayer[] {
+  const { resources, allGlobals, lineOf, resolver } = readingOf(parsed, path, options, located);
+  const layers: TemplateLayer[] = [];
+  for (const [logicalId, resource] of Object.entries(resources)) {
+    const body = asObject(resource);
+    const type = body?.['Type'];
+    if (!LAYER_TYPES.has(type)) continue;
+    const condition = body?.['Condition'];
+    if (typeof condition === 'string' && resolver.holds(condition, `${logicalId}.Condition`, []) === false) continue;
+    const serverless = type === 'AWS::Serverless::LayerVersion';
+    const own = asObject(body?.['Properties']) ?? {};
+    const properties = serverless ? mergeGlobals(asObject(allGlobals['LayerVersion']) ?? {}, own) : own;
+    const value = (key: string) => resolver.resolve(properties[key], `${logicalId}.${key}`, []);
+    const line = lineOf(['Resources', logicalId]) ?? 1;
+    const contentProperty = serverless ? 'ContentUri' : 'Content';
+    const at = lineOf(['Resources', logicalId, 'Properties', contentProperty]) ?? line;
+    const metadata = asObject(body?.['Metadata']);
+    const content = value(contentProperty);
+    const asset =
+      typeof content === 'string' ? undefined : assetOf(path, metadata, contentProperty, asObject(content ?? null)?.['S3Key']);
+    const problems: { line: number; message: string }[] = [];
+    const problem = (message: string) => problems.push({ line: at, message: `${logicalId}: ${message}` });
+    let contentDir = resolve(dirname(path), '.');
+    if (asset !== undefined) {
+      contentDir = asset;
+      if (!isFolder(asset)) {
+        problem(
+          `its files, the asset ${relative(dirname(path), asset)} of the cloud assembly, are not there. Run "cdk synth" again.`,
+        );
+      }
+    } else if (typeof content === 'string' && !/^s3:\/\//i.test(content)) {
+      contentDir = resolve(dirname(path), content);
+      if (!isFolder(contentDir)) {
+        problem(
+          `its folder ${JSON.stringify(content)} (${contentProperty}) does not exist at ${contentDir}. Fix ${contentProperty}, or run the build that creates it.`,
+        );
+      }
+    } else {
+      problem(
+        content === undefined
+          ? `it has no ${contentProperty}: name the folder its files are in.`
+          : `its files are an object in S3, which a local run cannot fetch. Point ${contentProperty} at the local folder it is built from.`,
+      );
+    }
+    const name = value('LayerName');
+    const buildMethod = metadata?.['BuildMethod'];
+    layers.push({
+      logicalId,
+      name: typeof name === 'string' && name !== '' ? name : logicalId,
+      contentDir,
+      compatibleRuntimes: stringsOf(value('CompatibleRuntimes')),
+      compatibleArchitectures: stringsOf(value('CompatibleArchitectures')),
+      ...(typeof buildMethod === 'string' ? { buildMethod } : {}),
+      ...(asset !== undefined || SAM_BUILD_OUTPUT.test(path) ? { built: true as const } : {}),
+      line,
+      problems,
+    });
+  }
+  return layers;
+}
+
+/**
+ * A function's Layers as resolved: each the ARN CloudFormation would give, which for a layer of the
+ * template is the placeholder its Ref resolves to (see NAMED_RESOURCES), read back as that layer.
+ */
+function layerUses(
+  value: Json | undefined,
+  resources: JsonObject,
+  resolver: Resolver,
+  logicalId: string,
+  at: string,
+  warnings: string[],
+  problems: string[],
+): TemplateLayerUse[] {
+  if (value === undefined) return [];
+  const resolved = resolver.resolve(value, `${logicalId}.Layers`, warnings);
+  if (resolved === undefined) return [];
+  if (!Array.isArray(resolved)) {
+    problems.push(
+      `${at}: ${logicalId}: Layers is not a list: write a list of layer version ARNs or !Ref to layers of this template.`,
+    );
+    return [];
+  }
+  const byArn = new Map<string, string>();
+  for (const [id, resource] of Object.entries(resources)) {
+    if (!LAYER_TYPES.has(asObject(resource)?.['Type'])) continue;
+    const arn = resolver.resolve({ Ref: id }, id, []);
+    if (typeof arn === 'string' && !byArn.has(arn)) byArn.set(arn, id);
+  }
+  const uses: TemplateLayerUse[] = [];
+  for (const item of resolved) {
+    const layer = typeof item === 'string' ? byArn.get(item) : undefined;
+    if (layer !== undefined) uses.push({ logicalId: layer });
+    else if (typeof item === 'string' && /^arn:[^:]+:lambda:[^:]*:[^:]*:layer:[^:]+:\d+$/.test(item)) uses.push({ arn: item });
+    else if (item !== null) {
+      problems.push(
+        `${at}: ${logicalId}: the layer ${JSON.stringify(item)} is neither a layer version ARN (arn:aws:lambda:<region>:<account>:layer:<name>:<version>) nor a layer of this template. Fix its Layers.`,
+      );
+    }
+  }
+  return uses;
+}
+
+function stringsOf(value: Json | undefined): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 }
 
 /** A template `sam build` wrote: its functions' folders hold built code, not sources. */
@@ -193,7 +343,19 @@ function readFunction(
   metadata: JsonObject | undefined,
   templatePath: string,
   resolver: Resolver,
-  { line, where, triggers }: { line: number; where: (property: string) => string; triggers: readonly Trigger[] },
+  {
+    line,
+    where,
+    triggers,
+    resources,
+    lineOf,
+  }: {
+    line: number;
+    where: (property: string) => string;
+    triggers: readonly Trigger[];
+    resources: JsonObject;
+    lineOf: (keys: readonly string[]) => number | undefined;
+  },
 ): TemplateFunction | undefined {
   const warnings: string[] = [];
   const value = (key: string) => resolver.resolve(properties[key], `${logicalId}.${key}`, warnings);
@@ -265,8 +427,13 @@ function readFunction(
         `Fix ${codeProperty}, or run the build that creates the folder.`,
     );
   }
-  const buildProperties = asObject(metadata?.['BuildProperties']);
-  const entryPoints = buildProperties?.['EntryPoints'];
+  const layers = layerUses(properties['Layers'], resources, resolver, logicalId, where('Layers'), warnings, problems);
+  const esbuild =
+    metadata?.['BuildMethod'] === 'esbuild' ? readEsbuildSettings(asObject(metadata['BuildProperties'])) : undefined;
+  for (const { property, message } of esbuild?.problems ?? []) {
+    const at = lineOf(['Resources', logicalId, 'Metadata', 'BuildProperties', property]) ?? line;
+    problems.push(`${templatePath}:${at}: ${logicalId}: ${message}`);
+  }
   return {
     logicalId,
     ...(typeof functionName === 'string' ? { functionName } : {}),
@@ -278,20 +445,15 @@ function readFunction(
       timeoutSeconds: typeof timeout === 'number' ? timeout : Number(timeout ?? DEFAULT_TIMEOUT_SECONDS),
       memoryMB: typeof memory === 'number' ? memory : Number(memory ?? DEFAULT_MEMORY_MB),
       environment,
+      ...(esbuild === undefined ? {} : { esbuild: esbuild.settings }),
     },
     templatePath,
     ...(typeof runtime === 'string' && isRuntime(runtime) ? {} : { runtimeUnknown: true as const }),
     triggers,
+    layers,
     line,
     problems,
     ...(asset === undefined ? {} : { built: true as const }),
-    ...(metadata?.['BuildMethod'] === 'esbuild'
-      ? {
-          esbuild: {
-            entryPoints: Array.isArray(entryPoints) ? entryPoints.filter((e): e is string => typeof e === 'string') : [],
-          },
-        }
-      : {}),
     warnings,
   };
 }
@@ -415,15 +577,28 @@ function isFolder(path: string): boolean {
   }
 }
 
-/** Globals.Function under a function's own properties; maps merge, the function's values win. */
+/**
+ * A Globals section under a resource's own properties, as SAM merges them: maps merge key by key,
+ * lists are the global items then the resource's, and anything else (an intrinsic function
+ * included, being one value) is the resource's when it has one.
+ */
 function mergeGlobals(globals: JsonObject, own: JsonObject): JsonObject {
   const merged: JsonObject = { ...globals };
-  for (const [key, value] of Object.entries(own)) {
-    const global = asObject(globals[key]);
-    const local = asObject(value);
-    merged[key] = global !== undefined && local !== undefined ? mergeGlobals(global, local) : value;
-  }
+  for (const [key, value] of Object.entries(own)) merged[key] = mergedValue(globals[key], value);
   return merged;
+}
+
+function mergedValue(global: Json | undefined, local: Json): Json {
+  if (Array.isArray(global) && Array.isArray(local)) return [...global, ...local];
+  const globalMap = asObject(global);
+  const localMap = asObject(local);
+  if (globalMap === undefined || localMap === undefined || isIntrinsic(globalMap) || isIntrinsic(localMap)) return local;
+  return mergeGlobals(globalMap, localMap);
+}
+
+function isIntrinsic(value: JsonObject): boolean {
+  const keys = Object.keys(value);
+  return keys.length === 1 && (keys[0] === 'Ref' || keys[0] === 'Condition' || keys[0]?.startsWith('Fn::') === true);
 }
 
 /** A value as text: strings as they are, numbers and booleans as written, structures as JSON. */
@@ -494,6 +669,17 @@ const NAMED_RESOURCES: Readonly<
   'AWS::Serverless::Function': {
     nameProperty: 'FunctionName',
     attributes: { Arn: (p) => `arn:aws:lambda:${p.region}:${p.account}:function:${p.name}` },
+  },
+  // A layer version's Ref is its ARN; the first version of a layer is 1.
+  'AWS::Lambda::LayerVersion': {
+    nameProperty: 'LayerName',
+    ref: (p) => `arn:aws:lambda:${p.region}:${p.account}:layer:${p.name}:1`,
+    attributes: { LayerVersionArn: (p) => `arn:aws:lambda:${p.region}:${p.account}:layer:${p.name}:1` },
+  },
+  'AWS::Serverless::LayerVersion': {
+    nameProperty: 'LayerName',
+    ref: (p) => `arn:aws:lambda:${p.region}:${p.account}:layer:${p.name}:1`,
+    attributes: {},
   },
   'AWS::Kinesis::Stream': {
     nameProperty: 'Name',
@@ -651,7 +837,8 @@ class Resolver {
   private walk(value: Json | undefined, where: string, warnings: string[]): Json | undefined | typeof UNRESOLVED {
     if (value === undefined || value === null || typeof value !== 'object') return value;
     if (Array.isArray(value)) {
-      const items = value.map((item) => this.walk(item, where, warnings));
+      // An item that is `!Ref AWS::NoValue` (or an If that chose it) is left out, as CloudFormation does.
+      const items = value.map((item) => this.walk(item, where, warnings)).filter((item) => item !== undefined);
       return items.some((item) => item === UNRESOLVED) ? UNRESOLVED : (items as Json[]);
     }
     const keys = Object.keys(value);
@@ -662,15 +849,18 @@ class Resolver {
     const out: JsonObject = {};
     for (const [k, v] of Object.entries(value)) {
       const resolved = this.walk(v, `${where}.${k}`, warnings);
-      out[k] = resolved === UNRESOLVED || resolved === undefined ? null : resolved;
+      if (resolved === undefined) continue; // AWS::NoValue: the property is not there.
+      out[k] = resolved === UNRESOLVED ? null : resolved;
     }
     return out;
   }
 
-  private intrinsic(name: string, argument: Json, where: string, warnings: string[]): Json | typeof UNRESOLVED {
+  /** An intrinsic's value; undefined for `!Ref AWS::NoValue`, which removes what holds it. */
+  private intrinsic(name: string, argument: Json, where: string, warnings: string[]): Json | undefined | typeof UNRESOLVED {
     const give = (v: Json | undefined | typeof UNRESOLVED): Json | typeof UNRESOLVED => (v === undefined ? UNRESOLVED : v);
     switch (name) {
       case 'Ref': {
+        if (argument === 'AWS::NoValue') return undefined;
         const stored = typeof argument === 'string' ? this.fromParameterStore.get(argument) : undefined;
         if (typeof argument === 'string' && stored !== undefined) {
           warnings.push(
@@ -709,7 +899,7 @@ class Resolver {
         if (!Array.isArray(argument) || typeof argument[0] !== 'string') return UNRESOLVED;
         const condition = this.condition(argument[0], where, warnings);
         if (condition === undefined) return UNRESOLVED;
-        return give(this.walk(condition ? argument[1] : argument[2], where, warnings));
+        return this.walk(condition ? argument[1] : argument[2], where, warnings);
       }
       case 'Fn::Split': {
         if (!Array.isArray(argument) || typeof argument[0] !== 'string') return UNRESOLVED;

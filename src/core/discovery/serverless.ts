@@ -1,7 +1,8 @@
 // serverless.yml (Serverless Framework): its functions as FunctionConfigs, with the provider's
 // settings under each function's own, the variables a local run can know resolved, and the names
 // the framework gives the deployed functions.
-import { dirname } from 'node:path';
+import { statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { WorkbenchError } from '../errors';
 import { propertyProblems, type FunctionConfig } from '../function-config';
 import { isRuntime } from '../runtimes';
@@ -25,6 +26,8 @@ export interface ServerlessFunction {
   readonly remoteName?: string;
   /** Its `events` and its `url`. */
   readonly triggers: readonly Trigger[];
+  /** Its `layers` (else the provider's), in order: layers of the file by key, or published versions' ARNs. */
+  readonly layers: readonly ({ readonly key: string } | { readonly arn: string })[];
   /** 1-based line of the function's key. */
   readonly line: number;
   readonly warnings: readonly string[];
@@ -57,8 +60,40 @@ export function parseServerless(text: string, path: string, options: ServerlessO
   return serverlessFunctions(parsed.yaml, path, options);
 }
 
+/** A layer of a serverless.yml's `layers:` section. */
+export interface ServerlessLayer {
+  readonly key: string;
+  /** Its `name`, else its key. */
+  readonly name: string;
+  /** Its `path`: the folder whose files Lambda puts in /opt. */
+  readonly contentDir: string;
+  readonly compatibleRuntimes: readonly string[];
+  readonly compatibleArchitectures: readonly string[];
+  readonly line: number;
+  readonly problems: readonly { readonly line: number; readonly message: string }[];
+}
+
 /** The functions of a parsed serverless.yml; throws a WorkbenchError when it is not a map. */
 export function serverlessFunctions(yaml: LocatedYaml, path: string, options: ServerlessOptions = {}): ServerlessFunction[] {
+  return readServerless(yaml, path, options).functions;
+}
+
+/**
+ * The logical id the framework gives a layer in its CloudFormation (`{ Ref: CommonLambdaLayer }`
+ * in a function's `layers` names the layer `common`): the key with its first letter upper-cased
+ * and `-` and `_` spelled out.
+ */
+export function layerLogicalId(key: string): string {
+  const normalized = key.replaceAll('-', 'Dash').replaceAll('_', 'Underscore');
+  return `${normalized.charAt(0).toUpperCase()}${normalized.slice(1)}LambdaLayer`;
+}
+
+/** The functions and layers of a parsed serverless.yml; throws a WorkbenchError when it is not a map. */
+export function readServerless(
+  yaml: LocatedYaml,
+  path: string,
+  options: ServerlessOptions = {},
+): { functions: ServerlessFunction[]; layers: ServerlessLayer[] } {
   const document = asRecord(yaml.value);
   if (document === undefined) throw new WorkbenchError(`${path} is not a serverless.yml: it is not a map.`);
   const scratch: string[] = [];
@@ -79,6 +114,37 @@ export function serverlessFunctions(yaml: LocatedYaml, path: string, options: Se
   // HTTP API routes send payload 2.0 unless provider.httpApi.payload asks for 1.0.
   const payload = asRecord(provider['httpApi'])?.['payload'];
   const httpApiPayload: '1.0' | '2.0' = payload === '1.0' || payload === 1 ? '1.0' : '2.0';
+  const declaredLayers: ServerlessLayer[] = [];
+  for (const [key, definition] of Object.entries(asRecord(document['layers']) ?? {})) {
+    const warnings: string[] = [];
+    const layer = asRecord(variables.resolve(definition, `layers.${key}`, warnings)) ?? {};
+    const line = yaml.lineOf(['layers', key]) ?? 1;
+    const layerPath = layer['path'];
+    const contentDir = resolve(folder, typeof layerPath === 'string' ? layerPath : '.');
+    const at = yaml.lineOf(['layers', key, 'path']) ?? line;
+    const problems =
+      typeof layerPath !== 'string'
+        ? [{ line, message: `The layer ${key} has no path: name the folder its files are in (path: layers/${key}).` }]
+        : isFolder(contentDir)
+          ? []
+          : [
+              {
+                line: at,
+                message: `The layer ${key}'s folder ${JSON.stringify(layerPath)} does not exist at ${contentDir}. Fix its path, or create the folder.`,
+              },
+            ];
+    const name = layer['name'];
+    declaredLayers.push({
+      key,
+      name: typeof name === 'string' && name !== '' ? name : key,
+      contentDir,
+      compatibleRuntimes: stringsOf(layer['compatibleRuntimes']),
+      compatibleArchitectures: stringsOf(layer['compatibleArchitectures']),
+      line,
+      problems,
+    });
+  }
+  const layerKeys = new Map(declaredLayers.map((layer) => [layerLogicalId(layer.key), layer.key]));
   const functions: ServerlessFunction[] = [];
   for (const [key, definition] of functionEntries(document['functions'])) {
     const warnings: string[] = [];
@@ -128,6 +194,12 @@ export function serverlessFunctions(yaml: LocatedYaml, path: string, options: Se
       const at = yaml.lineOf(['functions', key, property]) ?? yaml.lineOf(['provider', property]) ?? line;
       return `${path}:${at}: ${key}: ${problem.message}`;
     });
+    const layerProblems: string[] = [];
+    const layers = layerUses(value(fn['layers'] ?? provider['layers'], `functions.${key}.layers`), layerKeys, (message) =>
+      layerProblems.push(
+        `${path}:${yaml.lineOf(['functions', key, 'layers']) ?? yaml.lineOf(['provider', 'layers']) ?? line}: ${key}: ${message}`,
+      ),
+    );
     const context = { resolve: (raw: unknown) => variables.resolve(raw, key, []), httpApiPayload };
     const url = serverlessUrlTrigger(fn['url']);
     const triggers = [
@@ -148,18 +220,53 @@ export function serverlessFunctions(yaml: LocatedYaml, path: string, options: Se
       ...(runtimeKnown ? {} : { runtimeUnknown: true as const }),
       ...(remoteName !== undefined ? { remoteName } : {}),
       triggers,
+      layers,
       line,
       warnings: [...new Set(warnings)],
-      problems,
+      problems: [...problems, ...layerProblems],
     });
   }
-  return functions;
+  return { functions, layers: declaredLayers };
+}
+
+/** The layers a function's `layers` names: ARNs, and `{ Ref: <Key>LambdaLayer }` for the file's own. */
+function layerUses(
+  value: unknown,
+  layerKeys: ReadonlyMap<string, string>,
+  problem: (message: string) => void,
+): ServerlessFunction['layers'] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    problem('layers is not a list: write a list of layer version ARNs, or { Ref: <Key>LambdaLayer } for a layer of this file.');
+    return [];
+  }
+  return value.flatMap((item): ServerlessFunction['layers'] => {
+    const ref = asRecord(item)?.['Ref'];
+    const key = typeof ref === 'string' ? layerKeys.get(ref) : undefined;
+    if (key !== undefined) return [{ key }];
+    if (typeof item === 'string' && /^arn:[^:]+:lambda:[^:]*:[^:]*:layer:[^:]+:\d+$/.test(item)) return [{ arn: item }];
+    if (typeof item === 'string' && item.includes('${')) return []; // Unresolved: its variable's warning says so.
+    problem(
+      typeof ref === 'string'
+        ? `the layer { Ref: ${ref} } names no layer of this file (the layer "common" is CommonLambdaLayer). Fix the name, or add the layer under layers:.`
+        : `the layer ${JSON.stringify(item)} is not a layer version ARN (arn:aws:lambda:<region>:<account>:layer:<name>:<version>). Fix it.`,
+    );
+    return [];
+  });
 }
 
 /** `functions:` is a map, or (in older files) a list of maps; both give key and definition. */
 function functionEntries(functions: unknown): [string, unknown][] {
   if (Array.isArray(functions)) return functions.flatMap((item) => Object.entries(asRecord(item) ?? {}));
   return Object.entries(asRecord(functions) ?? {});
+}
+
+function stringsOf(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+}
+
+function isFolder(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
 }
 
 function numberOf(value: unknown): number | undefined {

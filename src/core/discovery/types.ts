@@ -62,6 +62,8 @@ export interface DiscoveredFunction {
   readonly remoteName?: string;
   /** What invokes it, as the project declares: API routes, its URL, queues and streams, services, schedules. */
   readonly triggers: readonly Trigger[];
+  /** Its layers in Lambda's order (later ones' files win in /opt): the project's own, or published versions. */
+  readonly layers: readonly LayerUse[];
   /** Values that could not be resolved locally, as sentences. */
   readonly warnings: readonly string[];
   /**
@@ -69,6 +71,28 @@ export interface DiscoveredFunction {
    * sentence that starts with the file and line; the function cannot run until they are fixed.
    */
   readonly problems: readonly string[];
+}
+
+/** A layer a function names: one the project declares (by its DiscoveredLayer id), or a published version. */
+export type LayerUse = { readonly layerId: string } | { readonly arn: string };
+
+/** A layer the project declares: a SAM or CloudFormation LayerVersion, or a serverless.yml layer. */
+export interface DiscoveredLayer {
+  /** As a function's id: the describing file relative to the root, `#`, the logical id or layer key. */
+  readonly id: string;
+  readonly source: Exclude<FunctionSource, 'code'>;
+  readonly sourceFile: string;
+  readonly sourceLine: number;
+  /** Its LayerName (or serverless.yml `name`), else its logical id or key. */
+  readonly name: string;
+  /** The folder whose files Lambda puts in /opt (ContentUri, Content, `path`). */
+  readonly contentDir: string;
+  readonly compatibleRuntimes: readonly string[];
+  readonly compatibleArchitectures: readonly string[];
+  /** SAM's Metadata.BuildMethod (`nodejs22.x`, `python3.12`, `makefile`): how `sam build` builds the folder. */
+  readonly buildMethod?: string;
+  /** Set when the folder is build output (a CDK asset, `sam build`'s): its files are used as they are. */
+  readonly built?: true;
 }
 
 /** A file discovery could not read, located for a diagnostic. */
@@ -82,6 +106,7 @@ export interface DiscoveryProblem {
 
 export interface DiscoveryResult {
   readonly functions: readonly DiscoveredFunction[];
+  readonly layers: readonly DiscoveredLayer[];
   readonly problems: readonly DiscoveryProblem[];
   readonly filesScanned: number;
   readonly durationMs: number;

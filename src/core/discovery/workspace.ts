@@ -25,11 +25,19 @@ import type { FunctionOverride } from './function-settings';
 import { nodeHandlerTarget, pythonHandlerTarget, type HandlerTarget } from './handler-files';
 import { mayHoldHandlers } from './precheck';
 import { findPythonHandlers } from './python-handlers';
-import { nestedTemplatePaths, SAM_BUILD_OUTPUT, templateFunctions, type TemplateFunction, type TemplateOptions } from './sam';
-import { serverlessFunctions, type ServerlessOptions } from './serverless';
+import {
+  nestedTemplatePaths,
+  SAM_BUILD_OUTPUT,
+  templateFunctions,
+  templateLayers,
+  type TemplateFunction,
+  type TemplateOptions,
+} from './sam';
+import { readServerless, type ServerlessOptions } from './serverless';
 import { handlerLanguageOf, listWorkspaceFiles, walkSawNoFile, type WorkspaceFiles } from './source-files';
 import type {
   DiscoveredFunction,
+  DiscoveredLayer,
   DiscoveryProblem,
   DiscoveryResult,
   FunctionSource,
@@ -102,7 +110,13 @@ export async function discoverWorkspace(
   const scan = new WorkspaceScan(resolve(root), options, handlerCache, parser);
   const functions = await scan.run();
   if (options.cacheFile !== undefined) handlerCache.save(options.cacheFile);
-  return { functions, problems: scan.problems, filesScanned: scan.filesScanned, durationMs: performance.now() - started };
+  return {
+    functions,
+    layers: scan.layers,
+    problems: scan.problems,
+    filesScanned: scan.filesScanned,
+    durationMs: performance.now() - started,
+  };
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -116,6 +130,8 @@ type Draft = Mutable<Omit<DiscoveredFunction, 'config' | 'warnings' | 'problems'
 
 class WorkspaceScan {
   readonly problems: DiscoveryProblem[] = [];
+  /** The layers the templates and serverless.yml files declare, in the order read. */
+  readonly layers: DiscoveredLayer[] = [];
   /** Code files looked at (parsed, or known unchanged), templates and serverless.yml files read. */
   filesScanned = 0;
   /** Handlers by file, for every code file looked at (the walked ones, and any a handler string names). */
@@ -123,8 +139,6 @@ class WorkspaceScan {
   private packageFolders = new Set<string>();
   /** What the walk saw, to know without asking that a file is not there. */
   private walk: { files: WorkspaceFiles; code: ReadonlySet<string> } | undefined;
-  /** SAM esbuild EntryPoints of template functions, which say where a handler's source is. */
-  private readonly entryPoints = new Map<Draft, readonly string[]>();
 
   constructor(
     private readonly root: string,
@@ -235,7 +249,7 @@ class WorkspaceScan {
     const logicalId = fn.id.slice(fn.id.lastIndexOf('#') + 1);
     const own = this.sourceTemplates.get(template)?.find((f) => f.logicalId === logicalId);
     if (own === undefined) return undefined;
-    const found = handlerFileOf(own.config, own.esbuild?.entryPoints);
+    const found = handlerFileOf(own.config, own.config.esbuild?.entryPoints);
     return found === undefined ? undefined : { source: found.file, exportName: found.exportName };
   }
 
@@ -376,6 +390,22 @@ class WorkspaceScan {
       const options =
         nestedFrom === undefined && file === parameterTemplate ? this.options.template : withoutParameters(this.options.template);
       try {
+        const layerId = (logicalId: string) => `${this.relative(file)}#${logicalId}`;
+        for (const layer of templateLayers(yaml.value, file, options, yaml)) {
+          this.layers.push({
+            id: layerId(layer.logicalId),
+            source: 'template',
+            sourceFile: file,
+            sourceLine: layer.line,
+            name: layer.name,
+            contentDir: layer.contentDir,
+            compatibleRuntimes: layer.compatibleRuntimes,
+            compatibleArchitectures: layer.compatibleArchitectures,
+            ...(layer.buildMethod === undefined ? {} : { buildMethod: layer.buildMethod }),
+            ...(layer.built === true ? { built: true as const } : {}),
+          });
+          for (const { line, message } of layer.problems) this.problems.push({ file, line, column: 0, message });
+        }
         for (const fn of templateFunctions(yaml.value, file, options, yaml)) {
           const draft: Draft = {
             id: `${this.relative(file)}#${fn.logicalId}`,
@@ -386,12 +416,12 @@ class WorkspaceScan {
             runtimeKnown: fn.runtimeUnknown !== true,
             ...(fn.functionName !== undefined ? { remoteName: fn.functionName } : {}),
             triggers: fn.triggers,
+            layers: fn.layers.map((use) => ('arn' in use ? use : { layerId: layerId(use.logicalId) })),
             warnings: [...fn.warnings],
             problems: [...fn.problems],
             ...(fn.built === true ? { built: true as const } : {}),
           };
           drafts.push(draft);
-          if (fn.esbuild !== undefined) this.entryPoints.set(draft, fn.esbuild.entryPoints);
         }
       } catch (error) {
         this.problems.push(
@@ -409,7 +439,22 @@ class WorkspaceScan {
     const yaml = text === undefined ? undefined : this.parse(file, text);
     if (yaml === undefined) return [];
     try {
-      return serverlessFunctions(yaml, file, this.options.serverless).map((fn) => ({
+      const { functions, layers } = readServerless(yaml, file, this.options.serverless);
+      const layerId = (key: string) => `${this.relative(file)}#layers.${key}`;
+      for (const layer of layers) {
+        this.layers.push({
+          id: layerId(layer.key),
+          source: 'serverless',
+          sourceFile: file,
+          sourceLine: layer.line,
+          name: layer.name,
+          contentDir: layer.contentDir,
+          compatibleRuntimes: layer.compatibleRuntimes,
+          compatibleArchitectures: layer.compatibleArchitectures,
+        });
+        for (const { line, message } of layer.problems) this.problems.push({ file, line, column: 0, message });
+      }
+      return functions.map((fn) => ({
         id: `${this.relative(file)}#${fn.key}`,
         source: 'serverless' as const,
         sourceFile: file,
@@ -418,6 +463,7 @@ class WorkspaceScan {
         runtimeKnown: fn.runtimeUnknown !== true,
         ...(fn.remoteName !== undefined ? { remoteName: fn.remoteName } : {}),
         triggers: fn.triggers,
+        layers: fn.layers.map((use) => ('arn' in use ? use : { layerId: layerId(use.key) })),
         warnings: [...fn.warnings],
         problems: [...fn.problems],
       }));
@@ -438,9 +484,9 @@ class WorkspaceScan {
     // Bundled output holds no source to link to; a bundle's exports are not what a parser can read.
     if (handler === '' || fn.built === true) return [];
     const targets = !fn.runtimeKnown
-      ? [nodeHandlerTarget(codeDir, handler, this.entryPoints.get(fn)), pythonHandlerTarget(codeDir, handler)]
+      ? [nodeHandlerTarget(codeDir, handler, fn.config.esbuild?.entryPoints), pythonHandlerTarget(codeDir, handler)]
       : isNodeRuntime(runtime)
-        ? [nodeHandlerTarget(codeDir, handler, this.entryPoints.get(fn))]
+        ? [nodeHandlerTarget(codeDir, handler, fn.config.esbuild?.entryPoints)]
         : runtime.startsWith('python')
           ? [pythonHandlerTarget(codeDir, handler)]
           : []; // A custom runtime's handler string means whatever its bootstrap makes of it.
@@ -539,6 +585,7 @@ class WorkspaceScan {
       runtimeKnown,
       handlerCode: handler,
       triggers: [],
+      layers: [],
       warnings: [],
       problems: [],
     };

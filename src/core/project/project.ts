@@ -11,7 +11,7 @@ import { projectApis, type ProjectApi } from './apis';
 import { assemblyFolderOf, cdkAppFolder, CDK_APP_FILE, staleAssemblyProblem } from './cdk-app';
 import { LocatedError, WorkbenchError } from '../errors';
 import { readFunctionSettings } from '../discovery/function-settings';
-import type { DiscoveredFunction, DiscoveryProblem, NodeHandlerParser } from '../discovery/types';
+import type { DiscoveredFunction, DiscoveredLayer, DiscoveryProblem, LayerUse, NodeHandlerParser } from '../discovery/types';
 import { discoverWorkspace, type DiscoverOptions } from '../discovery/workspace';
 import type { NodeRuntime } from '../runtimes';
 
@@ -43,6 +43,8 @@ export interface Project {
   readonly functions: readonly DiscoveredFunction[];
   /** The API Gateway APIs its functions' routes make, each with its routes. */
   readonly apis: readonly ProjectApi[];
+  /** The layers it declares, which its functions' `layers` name by id. */
+  readonly layers: readonly DiscoveredLayer[];
   /** Files that could not be read or used, located; they never hide the other functions. */
   readonly problems: readonly DiscoveryProblem[];
   /** What to know about what was read, as sentences (which of a source and a built template it is). */
@@ -178,6 +180,7 @@ export async function readProject(options: ProjectOptions, parser: NodeHandlerPa
           ? `the folder ${root}`
           : shownPath(options.folder, file),
     functions: found.functions,
+    layers: found.layers,
     problems: [
       ...(settings.problem === undefined ? [] : [settings.problem]),
       ...(files.app !== undefined && files.assembly !== undefined
@@ -248,6 +251,19 @@ export function folderProject(root: string): {
 /** The logical id of a template function, or the key of a serverless.yml one: the name its file gives it. */
 export function declaredName(fn: DiscoveredFunction): string {
   return fn.id.slice(fn.id.lastIndexOf('#') + 1);
+}
+
+/** A layer as its file names it: the logical id of a template's, the key of a serverless.yml's. */
+export function declaredLayerName(layer: DiscoveredLayer): string {
+  const name = layer.id.slice(layer.id.lastIndexOf('#') + 1);
+  return layer.source === 'serverless' ? name.replace(/^layers\./, '') : name;
+}
+
+/** What a function's layer is, for people: the project's layer by its declared name, or the published version's ARN. */
+export function layerUseLabel(project: Pick<Project, 'layers'>, use: LayerUse): string {
+  if ('arn' in use) return use.arn;
+  const layer = project.layers.find((candidate) => candidate.id === use.layerId);
+  return layer === undefined ? use.layerId : declaredLayerName(layer);
 }
 
 /** The function a name means: its name, its logical id or key, or its deployed name. */
