@@ -345,6 +345,47 @@ functions:
   });
 });
 
+describe("a layer's code", () => {
+  test('is shared code in /opt, not functions of their own; the layer and the function that uses it are listed', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'lwb-layer-code-'));
+    try {
+      mkdirSync(join(root, 'layers/shared/nodejs'), { recursive: true });
+      mkdirSync(join(root, 'src'));
+      writeFileSync(join(root, 'layers/shared/nodejs/helpers.js'), 'exports.handler = async () => "from the layer";\n');
+      writeFileSync(join(root, 'src/app.js'), 'exports.handler = async () => "app";\n');
+      writeFileSync(join(root, 'src/tool.js'), 'exports.handler = async () => "tool";\n');
+      writeFileSync(
+        join(root, 'template.yaml'),
+        [
+          'Resources:',
+          '  Shared:',
+          '    Type: AWS::Serverless::LayerVersion',
+          '    Properties: { ContentUri: layers/shared }',
+          '  App:',
+          '    Type: AWS::Serverless::Function',
+          '    Properties: { CodeUri: src, Handler: app.handler, Runtime: nodejs22.x, Layers: [!Ref Shared] }',
+          '',
+        ].join('\n'),
+      );
+      const result = await discoverWorkspace(root, options, inProcessParser);
+      assert.deepEqual(
+        result.functions.map((fn) => [fn.id, fn.layers]),
+        [
+          ['template.yaml#App', [{ layerId: 'template.yaml#Shared' }]],
+          ['src/tool.js#handler', []],
+        ],
+      );
+      assert.deepEqual(
+        result.layers.map((layer) => [layer.id, layer.name, layer.contentDir]),
+        [['template.yaml#Shared', 'Shared', join(root, 'layers/shared')]],
+      );
+      assert.deepEqual(result.problems, []);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('handlers found in code alone', async () => {
   const root = join(fixtures, 'code-only');
   const result = await discoverWorkspace(root, options, inProcessParser);

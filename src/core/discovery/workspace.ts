@@ -132,6 +132,8 @@ class WorkspaceScan {
   readonly problems: DiscoveryProblem[] = [];
   /** The layers the templates and serverless.yml files declare, in the order read. */
   readonly layers: DiscoveredLayer[] = [];
+  /** Their folders that exist, each ending with a separator. */
+  private readonly layerFolders: string[] = [];
   /** Code files looked at (parsed, or known unchanged), templates and serverless.yml files read. */
   filesScanned = 0;
   /** Handlers by file, for every code file looked at (the walked ones, and any a handler string names). */
@@ -195,6 +197,8 @@ class WorkspaceScan {
     // Only walked files: one read because a handler string named it (in dist/, say) is not the user's source.
     const fromCode: Draft[] = [];
     for (const file of files.code) {
+      // A layer's code is shared code in /opt, not a function of its own.
+      if (this.layerFolders.some((folder) => file.startsWith(folder))) continue;
       for (const handler of this.handlersByFile.get(file) ?? []) {
         if (!linked.has(`${file}#${handler.exportName}`)) fromCode.push(this.codeFunction(handler));
       }
@@ -404,7 +408,7 @@ class WorkspaceScan {
             ...(layer.buildMethod === undefined ? {} : { buildMethod: layer.buildMethod }),
             ...(layer.built === true ? { built: true as const } : {}),
           });
-          for (const { line, message } of layer.problems) this.problems.push({ file, line, column: 0, message });
+          this.layerFound(layer.contentDir, layer.problems, file);
         }
         for (const fn of templateFunctions(yaml.value, file, options, yaml)) {
           const draft: Draft = {
@@ -434,6 +438,13 @@ class WorkspaceScan {
     return drafts;
   }
 
+  /** Records a layer's problems, or else its folder (unless it holds the file declaring it: then it is the project's). */
+  private layerFound(contentDir: string, problems: readonly { line: number; message: string }[], file: string): void {
+    for (const { line, message } of problems) this.problems.push({ file, line, column: 0, message });
+    const folder = contentDir.endsWith(sep) ? contentDir : `${contentDir}${sep}`;
+    if (problems.length === 0 && !file.startsWith(folder)) this.layerFolders.push(folder);
+  }
+
   private serverlessFunctions(file: string): Draft[] {
     const text = this.readYaml(file);
     const yaml = text === undefined ? undefined : this.parse(file, text);
@@ -452,7 +463,7 @@ class WorkspaceScan {
           compatibleRuntimes: layer.compatibleRuntimes,
           compatibleArchitectures: layer.compatibleArchitectures,
         });
-        for (const { line, message } of layer.problems) this.problems.push({ file, line, column: 0, message });
+        this.layerFound(layer.contentDir, layer.problems, file);
       }
       return functions.map((fn) => ({
         id: `${this.relative(file)}#${fn.key}`,
