@@ -62,9 +62,22 @@ export async function project(args: string[]): Promise<void> {
   }
   process.stdout.write(`${read.description}: ${functions.length} function(s)\n`);
   for (const api of read.apis) {
+    const { cors } = api;
     process.stdout.write(
-      `\nAPI ${api.id} (${api.kind === 'http' ? 'HTTP API' : 'REST API'})\n` +
-        api.routes.map((route) => `  ${route.method} ${route.path} -> ${route.functionName}\n`).join(''),
+      `\nAPI ${api.id}${api.name === undefined ? '' : ` "${api.name}"`} (${api.kind === 'http' ? 'HTTP API' : 'REST API'}), stage ${api.stageName}\n` +
+        (cors === undefined
+          ? ''
+          : `  CORS: origins ${cors.allowOrigins.join(', ') || 'none'}; methods ${cors.allowMethods.join(', ') || "the routes'"}` +
+            `${cors.allowHeaders.length === 0 ? '' : `; headers ${cors.allowHeaders.join(', ')}`}${cors.allowCredentials ? '; with credentials' : ''}\n`) +
+        (api.authorizers.length === 0
+          ? ''
+          : `  authorizers: ${api.authorizers.map((a) => `${a.name} (${a.type})${a.name === api.defaultAuthorizer ? ' by default' : ''}`).join(', ')}\n`) +
+        api.routes
+          .map(
+            (route) =>
+              `  ${route.method} ${route.path} -> ${route.functionName}${route.authorizer === undefined ? '' : ` [${route.authorizer}]`}\n`,
+          )
+          .join(''),
     );
   }
   for (const layer of layers) {

@@ -22,13 +22,44 @@ const fn = (id: string, events: string[]) => [
 ];
 
 describe('projectApis', () => {
-  test("SAM's implicit APIs and a named one, each with its routes in order; a route declared twice is a problem", async () => {
+  test("SAM's implicit APIs and named ones, each with its settings (Globals under its own) and its routes in order; a route declared twice is a problem", async () => {
     writeFileSync(
       join(root, 'template.yaml'),
       [
+        'Parameters:',
+        '  Stage: { Type: String, Default: dev }',
+        'Globals:',
+        '  Api:',
+        '    Cors: "\'*\'"',
+        '    BinaryMediaTypes: [image~1png]',
+        '  HttpApi:',
+        '    CorsConfiguration: true',
+        '    Auth:',
+        '      DefaultAuthorizer: Users',
+        '      Authorizers:',
+        '        Users: { JwtConfiguration: { issuer: https://issuer.example, audience: [app] }, IdentitySource: $request.header.Authorization }',
         'Resources:',
         '  OrdersApi:',
         '    Type: AWS::Serverless::HttpApi',
+        '    Properties:',
+        '      StageName: !Ref Stage',
+        '      CorsConfiguration: { AllowOrigins: [https://shop.example], AllowMethods: [get, post], AllowCredentials: true, MaxAge: 600 }',
+        '      Auth:',
+        '        DefaultAuthorizer: Gate',
+        '        EnableIamAuthorizer: true',
+        '        Authorizers:',
+        '          Gate: { FunctionArn: !GetAtt AuthFn.Arn, AuthorizerPayloadFormatVersion: "2.0" }',
+        '  StatusApi:',
+        '    Type: AWS::Serverless::Api',
+        '    Properties:',
+        '      Name: status',
+        '      StageName: v1',
+        '      Cors: { AllowOrigin: "\'https://status.example\'", AllowMethods: "\'GET,OPTIONS\'", AllowHeaders: "\'Content-Type,X-Api-Key\'", MaxAge: "\'300\'" }',
+        '      Auth:',
+        '        DefaultAuthorizer: Token',
+        '        Authorizers:',
+        '          Token: { FunctionArn: !GetAtt AuthFn.Arn }',
+        '          Pool: { UserPoolArn: arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_abc }',
         ...fn('ListFn', [
           '{ Type: HttpApi, Properties: { Path: /orders, Method: get } }',
           '{ Type: Api, Properties: { Path: /legacy, Method: get } }',
@@ -38,33 +69,81 @@ describe('projectApis', () => {
           '{ Type: HttpApi, Properties: { Path: /admin, Method: any, ApiId: !Ref OrdersApi } }',
         ]),
         ...fn('CopyFn', ['{ Type: HttpApi, Properties: { Path: /orders, Method: get } }']),
+        '  AuthFn:',
+        '    Type: AWS::Serverless::Function',
+        '    Properties: { Handler: auth.handler, Runtime: nodejs20.x }',
         '',
       ].join('\n'),
     );
     const found = await discoverWorkspace(root, { defaultNodeRuntime: 'nodejs22.x' }, inProcessParser);
-    const { apis, problems } = projectApis(found.functions);
+    const { apis, problems } = projectApis(found.functions, found.apis);
     const file = join(root, 'template.yaml');
+    const users = { name: 'Users', type: 'jwt' };
     assert.deepEqual(apis, [
+      {
+        id: 'OrdersApi',
+        kind: 'http',
+        file,
+        stageName: 'dev',
+        cors: {
+          allowOrigins: ['https://shop.example'],
+          allowMethods: ['GET', 'POST'],
+          allowHeaders: [],
+          exposeHeaders: [],
+          allowCredentials: true,
+          maxAge: 600,
+        },
+        // Globals.HttpApi's Auth merged under its own: both authorizers, its own default.
+        authorizers: [users, { name: 'Gate', type: 'lambda', functionName: 'AuthFn' }, { name: 'AWS_IAM', type: 'iam' }],
+        defaultAuthorizer: 'Gate',
+        binaryMediaTypes: [],
+        routes: [{ method: 'ANY', path: '/admin', payloadVersion: '2.0', authorizer: 'Gate', functionName: 'CreateFn' }],
+      },
+      {
+        id: 'StatusApi',
+        kind: 'rest',
+        file,
+        name: 'status',
+        stageName: 'v1',
+        cors: {
+          allowOrigins: ['https://status.example'],
+          allowMethods: ['GET', 'OPTIONS'],
+          allowHeaders: ['Content-Type', 'X-Api-Key'],
+          exposeHeaders: [],
+          allowCredentials: false,
+          maxAge: 300,
+        },
+        authorizers: [
+          { name: 'Token', type: 'lambda', functionName: 'AuthFn', payloadType: 'TOKEN' },
+          { name: 'Pool', type: 'cognito' },
+        ],
+        defaultAuthorizer: 'Token',
+        binaryMediaTypes: ['image/png'],
+        routes: [],
+      },
       {
         id: 'ServerlessHttpApi',
         kind: 'http',
         file,
+        stageName: '$default',
+        cors: { allowOrigins: ['*'], allowMethods: ['*'], allowHeaders: ['*'], exposeHeaders: [], allowCredentials: false },
+        authorizers: [users],
+        defaultAuthorizer: 'Users',
+        binaryMediaTypes: [],
         routes: [
-          { method: 'GET', path: '/orders', payloadVersion: '2.0', functionName: 'ListFn' },
-          { method: 'POST', path: '/orders', payloadVersion: '2.0', functionName: 'CreateFn' },
+          { method: 'GET', path: '/orders', payloadVersion: '2.0', authorizer: 'Users', functionName: 'ListFn' },
+          { method: 'POST', path: '/orders', payloadVersion: '2.0', authorizer: 'Users', functionName: 'CreateFn' },
         ],
       },
       {
         id: 'ServerlessRestApi',
         kind: 'rest',
         file,
+        stageName: 'Prod',
+        cors: { allowOrigins: ['*'], allowMethods: [], allowHeaders: [], exposeHeaders: [], allowCredentials: false },
+        authorizers: [],
+        binaryMediaTypes: ['image/png'],
         routes: [{ method: 'GET', path: '/legacy', payloadVersion: '1.0', functionName: 'ListFn' }],
-      },
-      {
-        id: 'OrdersApi',
-        kind: 'http',
-        file,
-        routes: [{ method: 'ANY', path: '/admin', payloadVersion: '2.0', functionName: 'CreateFn' }],
       },
     ]);
     assert.deepEqual(

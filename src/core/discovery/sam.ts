@@ -13,6 +13,8 @@ import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS, propertyProblems, type Func
 import { isRuntime } from '../runtimes';
 import { parseLocatedYaml, type LocatedYaml } from './cfn-yaml';
 import { readEsbuildSettings } from '../bundle/esbuild-settings';
+import { samApiSettings } from './api-settings';
+import type { ApiSettings } from '../model/api-settings';
 import { ARN_SERVICES, PRINCIPAL_SERVICES, type Trigger } from '../model/trigger';
 import {
   eventSourceOf,
@@ -254,6 +256,56 @@ export function templateLayers(
     });
   }
   return layers;
+}
+
+/** An API the template declares (AWS::Serverless::Api or HttpApi), or one SAM creates for its functions' events. */
+export interface TemplateApi {
+  /** Its logical id; `ServerlessRestApi` and `ServerlessHttpApi` for the implicit ones. */
+  readonly logicalId: string;
+  readonly kind: 'rest' | 'http';
+  /** Set for the APIs SAM creates for events that name no API. */
+  readonly implicit?: true;
+  /** Its line; the implicit ones', their Globals section's (or 1). */
+  readonly line: number;
+  readonly settings: ApiSettings;
+}
+
+const API_TYPES: Readonly<Record<string, 'rest' | 'http'>> = {
+  'AWS::Serverless::Api': 'rest',
+  'AWS::Serverless::HttpApi': 'http',
+};
+
+/**
+ * The APIs of a template: each AWS::Serverless::Api and AWS::Serverless::HttpApi whose Condition
+ * holds, with Globals.Api or Globals.HttpApi under its own properties, and the implicit
+ * ServerlessRestApi and ServerlessHttpApi that SAM creates (shaped by the same Globals).
+ */
+export function templateApis(parsed: unknown, path: string, options: TemplateOptions = {}, located?: LocatedYaml): TemplateApi[] {
+  const { resources, allGlobals, lineOf, resolver } = readingOf(parsed, path, options, located);
+  const resolve = (where: string) => (value: unknown) => resolver.resolve(value as Json, where, []);
+  const globalsOf = (kind: 'rest' | 'http') => asObject(allGlobals[kind === 'rest' ? 'Api' : 'HttpApi']) ?? {};
+  const apis: TemplateApi[] = (['rest', 'http'] as const).map((kind) => ({
+    logicalId: kind === 'rest' ? 'ServerlessRestApi' : 'ServerlessHttpApi',
+    kind,
+    implicit: true as const,
+    line: lineOf(['Globals', kind === 'rest' ? 'Api' : 'HttpApi']) ?? 1,
+    settings: samApiSettings(kind, globalsOf(kind), resolve(kind)),
+  }));
+  for (const [logicalId, resource] of Object.entries(resources)) {
+    const body = asObject(resource);
+    const kind = typeof body?.['Type'] === 'string' ? API_TYPES[body['Type']] : undefined;
+    if (kind === undefined) continue;
+    const condition = body?.['Condition'];
+    if (typeof condition === 'string' && resolver.holds(condition, `${logicalId}.Condition`, []) === false) continue;
+    const properties = mergeGlobals(globalsOf(kind), asObject(body?.['Properties']) ?? {});
+    apis.push({
+      logicalId,
+      kind,
+      line: lineOf(['Resources', logicalId]) ?? 1,
+      settings: samApiSettings(kind, properties, resolve(logicalId)),
+    });
+  }
+  return apis;
 }
 
 /**

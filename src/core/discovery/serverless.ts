@@ -9,6 +9,8 @@ import { isRuntime } from '../runtimes';
 import { parseLocatedYaml, type LocatedYaml } from './cfn-yaml';
 import { ServerlessVariables } from './serverless-variables';
 import type { Trigger } from '../model/trigger';
+import type { ApiSettings } from '../model/api-settings';
+import { serverlessApiSettings } from './api-settings';
 import { serverlessEventTriggers, serverlessUrlTrigger } from './declared-triggers';
 
 /** The Serverless Framework's defaults, which differ from Lambda's (128 MB, 3 s): what it deploys is what runs. */
@@ -93,7 +95,7 @@ export function readServerless(
   yaml: LocatedYaml,
   path: string,
   options: ServerlessOptions = {},
-): { functions: ServerlessFunction[]; layers: ServerlessLayer[] } {
+): { functions: ServerlessFunction[]; layers: ServerlessLayer[]; apis: { rest: ApiSettings; http: ApiSettings } } {
   const document = asRecord(yaml.value);
   if (document === undefined) throw new WorkbenchError(`${path} is not a serverless.yml: it is not a map.`);
   const scratch: string[] = [];
@@ -226,7 +228,7 @@ export function readServerless(
       problems: [...problems, ...layerProblems],
     });
   }
-  return { functions, layers: declaredLayers };
+  return { functions, layers: declaredLayers, apis: serverlessApiSettings(provider, stage) };
 }
 
 /** The layers a function's `layers` names: ARNs, and `{ Ref: <Key>LambdaLayer }` for the file's own. */

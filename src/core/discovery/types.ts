@@ -1,6 +1,7 @@
 // What discovery finds in a workspace: functions described by a SAM template or a serverless.yml,
 // or found alone as handler code, each linked to the code of its handler when that code is found.
 import type { FunctionConfig } from '../function-config';
+import type { ApiSettings } from '../model/api-settings';
 import type { Trigger } from '../model/trigger';
 
 export type FunctionSource = 'template' | 'serverless' | 'code';
@@ -95,6 +96,19 @@ export interface DiscoveredLayer {
   readonly built?: true;
 }
 
+/** An API a template declares, or one SAM or the Serverless Framework creates for a file's routes. */
+export interface DeclaredApi {
+  /** Its logical id; for the implicit ones the id SAM or the Framework gives them. */
+  readonly id: string;
+  readonly kind: 'rest' | 'http';
+  /** The template or serverless.yml. */
+  readonly file: string;
+  readonly line: number;
+  /** Set for the APIs created for routes that name no API: they exist only when a route uses them. */
+  readonly implicit?: true;
+  readonly settings: ApiSettings;
+}
+
 /** A file discovery could not read, located for a diagnostic. */
 export interface DiscoveryProblem {
   readonly file: string;
@@ -107,6 +121,7 @@ export interface DiscoveryProblem {
 export interface DiscoveryResult {
   readonly functions: readonly DiscoveredFunction[];
   readonly layers: readonly DiscoveredLayer[];
+  readonly apis: readonly DeclaredApi[];
   readonly problems: readonly DiscoveryProblem[];
   readonly filesScanned: number;
   readonly durationMs: number;

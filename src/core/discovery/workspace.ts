@@ -28,6 +28,7 @@ import { findPythonHandlers } from './python-handlers';
 import {
   nestedTemplatePaths,
   SAM_BUILD_OUTPUT,
+  templateApis,
   templateFunctions,
   templateLayers,
   type TemplateFunction,
@@ -36,6 +37,7 @@ import {
 import { readServerless, type ServerlessOptions } from './serverless';
 import { handlerLanguageOf, listWorkspaceFiles, walkSawNoFile, type WorkspaceFiles } from './source-files';
 import type {
+  DeclaredApi,
   DiscoveredFunction,
   DiscoveredLayer,
   DiscoveryProblem,
@@ -113,6 +115,7 @@ export async function discoverWorkspace(
   return {
     functions,
     layers: scan.layers,
+    apis: scan.apis,
     problems: scan.problems,
     filesScanned: scan.filesScanned,
     durationMs: performance.now() - started,
@@ -132,6 +135,8 @@ class WorkspaceScan {
   readonly problems: DiscoveryProblem[] = [];
   /** The layers the templates and serverless.yml files declare, in the order read. */
   readonly layers: DiscoveredLayer[] = [];
+  /** The APIs the templates and serverless.yml files declare or imply. */
+  readonly apis: DeclaredApi[] = [];
   /** Their folders that exist, each ending with a separator. */
   private readonly layerFolders: string[] = [];
   /** Code files looked at (parsed, or known unchanged), templates and serverless.yml files read. */
@@ -410,6 +415,10 @@ class WorkspaceScan {
           });
           this.layerFound(layer.contentDir, layer.problems, file);
         }
+        for (const api of templateApis(yaml.value, file, options, yaml)) {
+          const { logicalId, settings, ...rest } = api;
+          this.apis.push({ id: logicalId, file, ...rest, settings });
+        }
         for (const fn of templateFunctions(yaml.value, file, options, yaml)) {
           const draft: Draft = {
             id: `${this.relative(file)}#${fn.logicalId}`,
@@ -450,7 +459,19 @@ class WorkspaceScan {
     const yaml = text === undefined ? undefined : this.parse(file, text);
     if (yaml === undefined) return [];
     try {
-      const { functions, layers } = readServerless(yaml, file, this.options.serverless);
+      const { functions, layers, apis } = readServerless(yaml, file, this.options.serverless);
+      // The Framework's APIs; as its CloudFormation names them.
+      this.apis.push(
+        { id: 'ApiGatewayRestApi', kind: 'rest', file, line: 1, implicit: true, settings: apis.rest },
+        {
+          id: 'HttpApi',
+          kind: 'http',
+          file,
+          line: yaml.lineOf(['provider', 'httpApi']) ?? 1,
+          implicit: true,
+          settings: apis.http,
+        },
+      );
       const layerId = (key: string) => `${this.relative(file)}#layers.${key}`;
       for (const layer of layers) {
         this.layers.push({

@@ -1,15 +1,18 @@
 // A project's APIs: its functions' routes gathered by the API Gateway API that serves them, as the
-// local HTTP API will serve them. An API is the one a route names (`RestApiId`, `ApiId`), else the
-// one SAM or the Serverless Framework creates for the file's functions; two functions declaring the
-// same method and path on one API is a problem, since API Gateway keeps only one route per pair.
-import type { DiscoveredFunction, DiscoveryProblem } from '../discovery/types';
+// local HTTP API will serve them, with each API's settings (stage, CORS, authorizers). An API is
+// the one a route names (`RestApiId`, `ApiId`), else the one SAM or the Serverless Framework
+// creates for the file's functions; two functions declaring the same method and path on one API is
+// a problem, since API Gateway keeps only one route per pair.
+import type { DeclaredApi, DiscoveredFunction, DiscoveryProblem } from '../discovery/types';
+import { IMPLICIT_STAGE } from '../discovery/api-settings';
+import type { ApiSettings } from '../model/api-settings';
 import type { RouteTrigger } from '../model/trigger';
 
-export interface ProjectApi {
+export interface ProjectApi extends ApiSettings {
   /** The API's logical id, or the implicit one's: `ServerlessRestApi`/`ServerlessHttpApi` (SAM), `ApiGatewayRestApi`/`HttpApi` (serverless.yml). */
   readonly id: string;
   readonly kind: 'rest' | 'http';
-  /** The template or serverless.yml whose functions declare it. */
+  /** The template or serverless.yml that declares it, or whose functions' routes make it. */
   readonly file: string;
   /** Ordered by path, then method. */
   readonly routes: readonly ApiRoute[];
@@ -29,9 +32,29 @@ const IMPLICIT_IDS = {
   serverless: { rest: 'ApiGatewayRestApi', http: 'HttpApi' },
 } as const;
 
-/** The APIs the functions' routes make, with a problem for each route two functions declare. */
-export function projectApis(functions: readonly DiscoveredFunction[]): { apis: ProjectApi[]; problems: DiscoveryProblem[] } {
-  const apis = new Map<string, { api: Omit<ProjectApi, 'routes'>; routes: ApiRoute[]; line: number }>();
+/**
+ * The APIs the files declare and the functions' routes make, with a problem for each route two
+ * functions declare. An implicit API is listed when a route uses it.
+ */
+export function projectApis(
+  functions: readonly DiscoveredFunction[],
+  declared: readonly DeclaredApi[] = [],
+): { apis: ProjectApi[]; problems: DiscoveryProblem[] } {
+  const apis = new Map<string, { api: Omit<ProjectApi, 'routes'>; routes: ApiRoute[] }>();
+  const settingsOf = (file: string, kind: 'rest' | 'http', id: string): ApiSettings =>
+    declared.find((api) => api.file === file && api.kind === kind && api.id === id)?.settings ?? {
+      stageName: IMPLICIT_STAGE[kind],
+      authorizers: [],
+      binaryMediaTypes: [],
+    };
+  for (const api of declared) {
+    if (api.implicit !== true) {
+      apis.set(`${api.file}#${api.kind}#${api.id}`, {
+        api: { id: api.id, kind: api.kind, file: api.file, ...api.settings },
+        routes: [],
+      });
+    }
+  }
   const problems: DiscoveryProblem[] = [];
   for (const fn of functions) {
     if (fn.source === 'code') continue;
@@ -41,7 +64,10 @@ export function projectApis(functions: readonly DiscoveredFunction[]): { apis: P
       const key = `${fn.sourceFile}#${trigger.api}#${id}`;
       let entry = apis.get(key);
       if (entry === undefined) {
-        entry = { api: { id, kind: trigger.api, file: fn.sourceFile }, routes: [], line: fn.sourceLine };
+        entry = {
+          api: { id, kind: trigger.api, file: fn.sourceFile, ...settingsOf(fn.sourceFile, trigger.api, id) },
+          routes: [],
+        };
         apis.set(key, entry);
       }
       const taken = entry.routes.find((route) => route.method === trigger.method && route.path === trigger.path);

@@ -168,7 +168,7 @@ export async function readProject(options: ProjectOptions, parser: NodeHandlerPa
       `Serving ${shownPath(options.folder, file)}, built from its sources; its "sam build" output in .aws-sam/build is not used (pass --template .aws-sam/build/template.yaml to serve that).`,
     );
   }
-  const { apis, problems: routeProblems } = projectApis(found.functions);
+  const { apis, problems: routeProblems } = projectApis(found.functions, found.apis);
   return {
     root,
     notes,
