@@ -24,6 +24,7 @@ export async function project(args: string[]): Promise<void> {
     line: fn.sourceLine,
     runtime: fn.config.runtime,
     ...(fn.runtimeKnown ? {} : { runtimeAssumed: true }),
+    architecture: fn.config.architecture ?? 'x86_64',
     handler: fn.config.handler,
     codeDir: relative(process.cwd(), fn.config.codeDir) || '.',
     timeoutSeconds: fn.config.timeoutSeconds,
@@ -92,7 +93,7 @@ export async function project(args: string[]): Promise<void> {
   for (const fn of functions) {
     process.stdout.write(
       `\n${fn.name}${fn.declaredAs !== undefined && fn.declaredAs !== fn.name ? ` (${fn.declaredAs})` : ''}  ${fn.file}:${fn.line}\n` +
-        `  ${fn.runtime}${fn.runtimeAssumed === true ? ' (assumed)' : ''}  ${fn.handler}  in ${fn.codeDir}  ${fn.timeoutSeconds} s  ${fn.memoryMB} MB\n` +
+        `  ${fn.runtime}${fn.runtimeAssumed === true ? ' (assumed)' : ''} ${fn.architecture}  ${fn.handler}  in ${fn.codeDir}  ${fn.timeoutSeconds} s  ${fn.memoryMB} MB\n` +
         (fn.deployedName === undefined ? '' : `  deployed as ${fn.deployedName}\n`) +
         (fn.esbuild === undefined ? '' : `  bundled by esbuild: ${JSON.stringify(fn.esbuild)}\n`) +
         fn.triggers.map((trigger) => `  trigger: ${triggerLabel(trigger)}\n`).join('') +

@@ -14,6 +14,8 @@ export interface FunctionConfig {
    */
   readonly deployedName?: string;
   readonly runtime: Runtime;
+  /** The instruction set it is deployed for; Lambda's default, x86_64, when absent. */
+  readonly architecture?: Architecture;
   /** Lambda's handler string: `file.export` (Node), `module.function` (Python); informational for custom runtimes. */
   readonly handler: string;
   /** The folder Lambda would unpack the deployment package into (LAMBDA_TASK_ROOT). */
@@ -25,6 +27,14 @@ export interface FunctionConfig {
   readonly nodeModulePaths?: readonly string[];
   /** How its Node.js code is bundled, when the project says (SAM's `BuildMethod: esbuild`). */
   readonly esbuild?: EsbuildSettings;
+}
+
+export type Architecture = 'x86_64' | 'arm64';
+
+/** The architecture a template's `Architectures` or serverless.yml's `architecture` names; undefined for anything else. */
+export function architectureOf(value: unknown): Architecture | undefined {
+  const named = Array.isArray(value) && value.length === 1 ? (value[0] as unknown) : value;
+  return named === 'x86_64' || named === 'arm64' ? named : undefined;
 }
 
 export const DEFAULT_TIMEOUT_SECONDS = 3;

@@ -442,6 +442,32 @@ Resources:
     });
   });
 
+  test("Architectures: arm64 or x86_64 (Lambda's default when absent); anything else is a problem at its line", () => {
+    const [arm, plain, wrong] = parseTemplate(
+      [
+        'Resources:',
+        '  Arm:',
+        '    Type: AWS::Serverless::Function',
+        '    Properties: { Handler: app.handler, Runtime: nodejs22.x, Architectures: [arm64] }',
+        '  Plain:',
+        '    Type: AWS::Lambda::Function',
+        '    Properties: { Handler: app.handler, Runtime: nodejs22.x, Code: . }',
+        '  Wrong:',
+        '    Type: AWS::Serverless::Function',
+        '    Properties:',
+        '      Handler: app.handler',
+        '      Runtime: nodejs22.x',
+        '      Architectures: [arm64, x86_64]',
+      ].join('\n'),
+      path,
+    );
+    assert.equal(arm?.config.architecture, 'arm64');
+    assert.equal(plain?.config.architecture, undefined);
+    assert.deepEqual(wrong?.problems, [
+      `${path}:13: Wrong: Architectures ["arm64","x86_64"] is not one Lambda accepts: write [x86_64] or [arm64].`,
+    ]);
+  });
+
   test('invalid YAML names the file and the problem', () => {
     assert.throws(
       () => parseTemplate('Resources: [', path),

@@ -9,7 +9,13 @@ import { assemblyAssets, objectKeyOf } from './cloud-assembly';
 import { writeWholeSync } from '../files';
 import { privateDir } from '../private-dir';
 import { LocatedError, WorkbenchError } from '../errors';
-import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS, propertyProblems, type FunctionConfig } from '../function-config';
+import {
+  architectureOf,
+  DEFAULT_MEMORY_MB,
+  DEFAULT_TIMEOUT_SECONDS,
+  propertyProblems,
+  type FunctionConfig,
+} from '../function-config';
 import { isRuntime } from '../runtimes';
 import { parseLocatedYaml, type LocatedYaml } from './cfn-yaml';
 import { readEsbuildSettings } from '../bundle/esbuild-settings';
@@ -454,6 +460,8 @@ function readFunction(
         : resolve(dirname(templatePath), typeof codeUri === 'string' ? codeUri : '.');
   const timeout = value('Timeout');
   const memory = value('MemorySize');
+  const architectures = value('Architectures');
+  const architecture = architectureOf(architectures);
   const problems = propertyProblems({
     ...(functionName === undefined ? {} : { functionName }),
     runtime,
@@ -462,6 +470,11 @@ function readFunction(
     memory: memory ?? DEFAULT_MEMORY_MB,
     environment,
   }).map((problem) => `${where(problem.property)}: ${logicalId}: ${problem.message}`);
+  if (architectures !== undefined && architecture === undefined) {
+    problems.push(
+      `${where('Architectures')}: ${logicalId}: Architectures ${JSON.stringify(architectures)} is not one Lambda accepts: write [x86_64] or [arm64].`,
+    );
+  }
   const codeProperty = type === 'AWS::Serverless::Function' ? 'CodeUri' : 'Code';
   if (asset !== undefined && !isFolder(codeDir)) {
     problems.push(
@@ -492,6 +505,7 @@ function readFunction(
     config: {
       name: typeof functionName === 'string' ? functionName : logicalId,
       runtime: typeof runtime === 'string' && isRuntime(runtime) ? runtime : 'provided.al2023',
+      ...(architecture === undefined ? {} : { architecture }),
       handler: typeof handler === 'string' ? handler : '',
       codeDir,
       timeoutSeconds: typeof timeout === 'number' ? timeout : Number(timeout ?? DEFAULT_TIMEOUT_SECONDS),

@@ -4,7 +4,7 @@
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { WorkbenchError } from '../errors';
-import { propertyProblems, type FunctionConfig } from '../function-config';
+import { architectureOf, propertyProblems, type FunctionConfig } from '../function-config';
 import { isRuntime } from '../runtimes';
 import { parseLocatedYaml, type LocatedYaml } from './cfn-yaml';
 import { ServerlessVariables } from './serverless-variables';
@@ -159,6 +159,8 @@ export function readServerless(
     const memory = numberOf(value(fn['memorySize'] ?? provider['memorySize'], `functions.${key}.memorySize`));
     const timeout = numberOf(value(fn['timeout'] ?? provider['timeout'], `functions.${key}.timeout`));
     const runtimeKnown = typeof runtime === 'string' && isRuntime(runtime);
+    const architectureValue = value(fn['architecture'] ?? provider['architecture'], `functions.${key}.architecture`);
+    const architecture = architectureOf(architectureValue);
     if (runtime === undefined) {
       warnings.push(
         `${key}: neither the function nor the provider names a runtime, so local runs assume one; add provider.runtime.`,
@@ -196,9 +198,14 @@ export function readServerless(
       const at = yaml.lineOf(['functions', key, property]) ?? yaml.lineOf(['provider', property]) ?? line;
       return `${path}:${at}: ${key}: ${problem.message}`;
     });
-    const layerProblems: string[] = [];
+    const extraProblems: string[] = [];
+    if (architectureValue !== undefined && architecture === undefined) {
+      extraProblems.push(
+        `${path}:${yaml.lineOf(['functions', key, 'architecture']) ?? yaml.lineOf(['provider', 'architecture']) ?? line}: ${key}: architecture ${JSON.stringify(architectureValue)} is not one Lambda accepts: write x86_64 or arm64.`,
+      );
+    }
     const layers = layerUses(value(fn['layers'] ?? provider['layers'], `functions.${key}.layers`), layerKeys, (message) =>
-      layerProblems.push(
+      extraProblems.push(
         `${path}:${yaml.lineOf(['functions', key, 'layers']) ?? yaml.lineOf(['provider', 'layers']) ?? line}: ${key}: ${message}`,
       ),
     );
@@ -213,6 +220,7 @@ export function readServerless(
       config: {
         name: key,
         runtime: typeof runtime === 'string' && isRuntime(runtime) ? runtime : 'provided.al2023',
+        ...(architecture === undefined ? {} : { architecture }),
         handler: typeof handler === 'string' ? handler : '',
         codeDir: dirname(path),
         timeoutSeconds: timeout ?? SERVERLESS_DEFAULT_TIMEOUT_SECONDS,
@@ -225,7 +233,7 @@ export function readServerless(
       layers,
       line,
       warnings: [...new Set(warnings)],
-      problems: [...problems, ...layerProblems],
+      problems: [...problems, ...extraProblems],
     });
   }
   return { functions, layers: declaredLayers, apis: serverlessApiSettings(provider, stage) };

@@ -40,7 +40,8 @@ export function projectApis(
   functions: readonly DiscoveredFunction[],
   declared: readonly DeclaredApi[] = [],
 ): { apis: ProjectApi[]; problems: DiscoveryProblem[] } {
-  const apis = new Map<string, { api: Omit<ProjectApi, 'routes'>; routes: ApiRoute[] }>();
+  // Each API's routes by `METHOD path`, for the one-route-per-pair rule.
+  const apis = new Map<string, { api: Omit<ProjectApi, 'routes'>; routes: Map<string, ApiRoute> }>();
   const settingsOf = (file: string, kind: 'rest' | 'http', id: string): ApiSettings =>
     declared.find((api) => api.file === file && api.kind === kind && api.id === id)?.settings ?? {
       stageName: IMPLICIT_STAGE[kind],
@@ -51,7 +52,7 @@ export function projectApis(
     if (api.implicit !== true) {
       apis.set(`${api.file}#${api.kind}#${api.id}`, {
         api: { id: api.id, kind: api.kind, file: api.file, ...api.settings },
-        routes: [],
+        routes: new Map(),
       });
     }
   }
@@ -66,11 +67,12 @@ export function projectApis(
       if (entry === undefined) {
         entry = {
           api: { id, kind: trigger.api, file: fn.sourceFile, ...settingsOf(fn.sourceFile, trigger.api, id) },
-          routes: [],
+          routes: new Map(),
         };
         apis.set(key, entry);
       }
-      const taken = entry.routes.find((route) => route.method === trigger.method && route.path === trigger.path);
+      const pair = `${trigger.method} ${trigger.path}`;
+      const taken = entry.routes.get(pair);
       if (taken !== undefined) {
         problems.push({
           file: fn.sourceFile,
@@ -82,12 +84,13 @@ export function projectApis(
         });
         continue;
       }
-      entry.routes.push(routeOf(trigger, fn.config.name));
+      entry.routes.set(pair, routeOf(trigger, fn.config.name));
     }
   }
   const list = [...apis.values()].map(({ api, routes }) => ({
     ...api,
-    routes: routes.sort((a, b) => (a.path === b.path ? a.method.localeCompare(b.method) : a.path.localeCompare(b.path))),
+    // By code unit, as paths and methods are ASCII: the locale's collation is slower and no better here.
+    routes: [...routes.values()].sort((a, b) => compare(a.path, b.path) || compare(a.method, b.method)),
   }));
   return { apis: list, problems };
 }
@@ -100,4 +103,8 @@ function routeOf(trigger: RouteTrigger, functionName: string): ApiRoute {
     ...(trigger.authorizer === undefined ? {} : { authorizer: trigger.authorizer }),
     functionName,
   };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
