@@ -82,7 +82,11 @@ export const warmUp: ParserThread['warmUp'] = (done) => {
 
 function answer(request: Exclude<ParserRequest, { kind: 'closed' }>): ParserReply {
   try {
-    if (request.kind === 'files') return { id: request.id, files: request.files.map((f) => findNodeHandlers(f.file, f.text)) };
+    if (request.kind === 'files')
+      return {
+        id: request.id,
+        files: request.files.map((f) => findNodeHandlers(f.file, f.text, 'blank', f.allExports === true)),
+      };
     return { id: request.id, document: documents.handlers(request.file, request.text) };
   } catch (error) {
     return { id: request.id, error: error instanceof Error ? error.message : String(error) };

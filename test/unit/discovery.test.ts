@@ -345,6 +345,33 @@ functions:
   });
 });
 
+describe('an export a handler string names, though it does not look like a handler', () => {
+  test("is the function's handler (the serverless starter's `module.exports.hello = async (event) =>`), and no function of its own", async () => {
+    const root = mkdtempSync(join(tmpdir(), 'lwb-named-export-'));
+    try {
+      writeFileSync(
+        join(root, 'handler.js'),
+        "'use strict';\n\nmodule.exports.hello = async (event) => {\n  return { statusCode: 200, body: 'hi' };\n};\n\nmodule.exports.helper = (a) => a;\n",
+      );
+      writeFileSync(join(root, 'jobs.py'), 'def main(e, c):\n    return 1\n');
+      writeFileSync(
+        join(root, 'serverless.yml'),
+        'service: starter\nprovider:\n  name: aws\n  runtime: nodejs20.x\nfunctions:\n  hello:\n    handler: handler.hello\n  job:\n    handler: jobs.main\n    runtime: python3.12\n',
+      );
+      const result = await discoverWorkspace(root, options, inProcessParser);
+      assert.deepEqual(
+        result.functions.map((fn) => [fn.id, fn.handlerCode?.exportName, fn.handlerCode?.line, fn.warnings]),
+        [
+          ['serverless.yml#hello', 'hello', 3, []],
+          ['serverless.yml#job', 'main', 1, []],
+        ],
+      );
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("a layer's code", () => {
   test('is shared code in /opt, not functions of their own; the layer and the function that uses it are listed', async () => {
     const root = mkdtempSync(join(tmpdir(), 'lwb-layer-code-'));

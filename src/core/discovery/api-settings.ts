@@ -113,8 +113,8 @@ const OPEN_CORS: ApiCors = {
   allowCredentials: false,
 };
 
-/** An HTTP API's CorsConfiguration: `true`, or AllowOrigins, AllowMethods, AllowHeaders, ExposeHeaders, MaxAge, AllowCredentials. */
-function httpCors(value: Raw): ApiCors | undefined {
+/** An HTTP API's CorsConfiguration (and a function URL's Cors): `true`, or AllowOrigins, AllowMethods, AllowHeaders, ExposeHeaders, MaxAge, AllowCredentials. */
+export function httpCors(value: Raw): ApiCors | undefined {
   if (value === true) return OPEN_CORS;
   const record = asRecord(value);
   if (record === undefined) return undefined;

@@ -17,7 +17,12 @@ const MAX_DEPTH = 8;
  * `bodies: 'parse'` parses function bodies too, as a check of the default: the same handlers, at
  * the same places, for more time.
  */
-export function findNodeHandlers(file: string, text: string, bodies: 'blank' | 'parse' = 'blank'): HandlerLocation[] {
+export function findNodeHandlers(
+  file: string,
+  text: string,
+  bodies: 'blank' | 'parse' = 'blank',
+  allExports = false,
+): HandlerLocation[] {
   const language = handlerLanguageOf(file);
   if (language === undefined || language === 'python' || isTestFile(file)) return [];
   const kind = scriptKindOf(file);
@@ -25,7 +30,7 @@ export function findNodeHandlers(file: string, text: string, bodies: 'blank' | '
   let source = parse(file, blanked, kind);
   // The parser read the text otherwise than the scanner did (it never should): the whole text decides.
   if (blanked !== text && hasSyntaxErrors(source)) source = parse(file, text, kind);
-  return new ModuleExports(source, language).handlers();
+  return new ModuleExports(source, language).handlers(allExports);
 }
 
 /** A module's whole text parsed, bodies included, for a caller that keeps it and parses edits incrementally. */
@@ -97,14 +102,16 @@ class ModuleExports {
     for (const statement of source.statements) this.readStatement(statement);
   }
 
-  handlers(): HandlerLocation[] {
+  /** The exports that look like handlers; with `allExports`, every exported function, the others marked `exportOnly`. */
+  handlers(allExports = false): HandlerLocation[] {
     const found = new Map<string, HandlerLocation>();
     for (const site of this.sites) {
       if (found.has(site.exportName)) continue;
       const resolved = this.functionOf(site.value, 0);
       if (resolved === undefined) continue;
       const typedAsHandler = resolved.typedAsHandler || this.isLambdaHandlerType(site.declaredType);
-      if (!this.looksLikeHandler(site, resolved.fn, typedAsHandler)) continue;
+      const handlerLike = this.looksLikeHandler(site, resolved.fn, typedAsHandler);
+      if (!handlerLike && !allExports) continue;
       const { line, column } = lineAndColumnOf(this.source, this.positionOf(site).getStart(this.source));
       found.set(site.exportName, {
         file: this.source.fileName,
@@ -112,6 +119,7 @@ class ModuleExports {
         line,
         column,
         language: this.language,
+        ...(handlerLike ? {} : { exportOnly: true as const }),
       });
     }
     return [...found.values()];

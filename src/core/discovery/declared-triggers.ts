@@ -2,6 +2,7 @@
 // `Events` (and FunctionUrlConfig), serverless.yml's `events` (and `url`). Names are read from the
 // raw values, since a logical id like `OrdersQueue` says more to a reader than the ARN it stands
 // for; ARNs come from the resolved values, when a local run can know them.
+import { httpCors } from './api-settings';
 import {
   principalOfService,
   type EventSourceTrigger,
@@ -193,7 +194,13 @@ export function urlTrigger(config: Raw): UrlTrigger | undefined {
   const record = asRecord(config);
   if (record === undefined) return undefined;
   const invokeMode = text(record['InvokeMode']);
-  return { kind: 'url', authType: text(record['AuthType']) ?? 'NONE', ...(invokeMode === undefined ? {} : { invokeMode }) };
+  const cors = httpCors(record['Cors']);
+  return {
+    kind: 'url',
+    authType: text(record['AuthType']) ?? 'NONE',
+    ...(invokeMode === undefined ? {} : { invokeMode }),
+    ...(cors === undefined ? {} : { cors }),
+  };
 }
 
 /** What serverless.yml event reading needs from the file around it. */

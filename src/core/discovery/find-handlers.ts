@@ -16,5 +16,6 @@ export function findHandlersInText(file: string, text: string): HandlerLocation[
 
 /** Parses on the calling thread: for tests and tools that load the TypeScript compiler anyway. */
 export const inProcessParser: NodeHandlerParser = {
-  parse: (files: readonly SourceText[]) => Promise.resolve(files.map(({ file, text }) => findNodeHandlers(file, text))),
+  parse: (files: readonly SourceText[]) =>
+    Promise.resolve(files.map(({ file, text, allExports }) => findNodeHandlers(file, text, 'blank', allExports === true))),
 };

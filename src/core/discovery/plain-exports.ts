@@ -36,7 +36,7 @@ function notPlain(): never {
  * The handlers findNodeHandlers would find in the text, or undefined when the text is not plain
  * enough to be sure of that.
  */
-export function findPlainHandlers(file: string, text: string): HandlerLocation[] | undefined {
+export function findPlainHandlers(file: string, text: string, allExports = false): HandlerLocation[] | undefined {
   const language = handlerLanguageOf(file);
   if (language === undefined || language === 'python') return undefined;
   if (isTestFile(file)) return [];
@@ -46,7 +46,7 @@ export function findPlainHandlers(file: string, text: string): HandlerLocation[]
   if (/^(<{7}|={7}|>{7}|\|{7})/m.test(text)) return undefined;
   try {
     const tokens = tokenize(text, /\.[cm]?ts$/.test(file));
-    return new PlainModule(file, text, language, tokens).handlers();
+    return new PlainModule(file, text, language, tokens).handlers(allExports);
   } catch (error) {
     if (error instanceof NotPlain) return undefined;
     throw error;
@@ -294,7 +294,7 @@ class PlainModule {
     this.lambdaNames = this.namesFromAwsLambda();
   }
 
-  handlers(): HandlerLocation[] {
+  handlers(allExports = false): HandlerLocation[] {
     const sites: FunctionSite[] = [];
     const exported = new Set<string>();
     const { tokens } = this;
@@ -322,14 +322,19 @@ class PlainModule {
       exported.add(found.name);
       if (found.site !== undefined) sites.push(found.site);
     }
-    return sites
-      .filter((site) => this.looksLikeHandler(site))
-      .map((site) => ({
-        file: this.file,
-        exportName: site.exportName,
-        ...this.lineAndColumn(site.at.start),
-        language: this.language,
-      }));
+    return sites.flatMap((site): HandlerLocation[] => {
+      const handlerLike = this.looksLikeHandler(site);
+      if (!handlerLike && !allExports) return [];
+      return [
+        {
+          file: this.file,
+          exportName: site.exportName,
+          ...this.lineAndColumn(site.at.start),
+          language: this.language,
+          ...(handlerLike ? {} : { exportOnly: true as const }),
+        },
+      ];
+    });
   }
 
   // ---- Statements -----------------------------------------------------------------------------

@@ -7,16 +7,35 @@ import type { HandlerLocation } from './types';
 const EVENT_PARAMETERS = new Set(['event', '_event', 'evt']);
 const CONTEXT_PARAMETERS = new Set(['context', '_context', 'ctx', 'lambda_context']);
 
-export function findPythonHandlers(file: string, text: string): HandlerLocation[] {
-  if (handlerLanguageOf(file) !== 'python' || isTestFile(file) || !hasHandlerLikeDef(text)) return [];
+/**
+ * The module-level functions that look like handlers; with `named`, for a file a handler string
+ * names, every function Lambda could call (two positional parameters), those that do not look like
+ * handlers marked `exportOnly`.
+ */
+export function findPythonHandlers(file: string, text: string, named = false): HandlerLocation[] {
+  if (handlerLanguageOf(file) !== 'python' || isTestFile(file) || (!named && !hasHandlerLikeDef(text))) return [];
   const handlers: HandlerLocation[] = [];
   const seen = new Set<string>();
   for (const def of moduleLevelDefs(text)) {
-    if (seen.has(def.name) || !looksLikeHandler(def.name, def.parameters)) continue;
+    if (seen.has(def.name)) continue;
+    const handlerLike = looksLikeHandler(def.name, def.parameters);
+    if (!handlerLike && !(named && callable(def.parameters))) continue;
     seen.add(def.name);
-    handlers.push({ file, exportName: def.name, line: def.line, column: def.column, language: 'python' });
+    handlers.push({
+      file,
+      exportName: def.name,
+      line: def.line,
+      column: def.column,
+      language: 'python',
+      ...(handlerLike ? {} : { exportOnly: true as const }),
+    });
   }
   return handlers;
+}
+
+/** Whether Lambda's two positional arguments fit the parameters. */
+function callable(parameters: readonly string[] | undefined): boolean {
+  return parameters?.length === 2 && !parameters.some((p) => p.startsWith('*'));
 }
 
 /**

@@ -18,12 +18,20 @@ export interface HandlerLocation {
   readonly line: number;
   readonly column: number;
   readonly language: HandlerLanguage;
+  /**
+   * Set for an exported function that does not look like a handler (no handler's name, parameters
+   * or types): it is a handler where a template or serverless.yml names it, never a function of
+   * its own, since most such exports are helpers.
+   */
+  readonly exportOnly?: true;
 }
 
 /** A source file's path and text, as sent to the parser. */
 export interface SourceText {
   readonly file: string;
   readonly text: string;
+  /** Report every exported function, those that do not look like handlers marked `exportOnly` (a file a handler string names). */
+  readonly allExports?: true;
 }
 
 /**

@@ -180,6 +180,7 @@ class WorkspaceScan {
     await parsing;
     // Handler files the walk did not reach (in dist/, say) are read because a handler string names them.
     await this.readCode(described.flatMap((fn) => this.handlerTargetsOf(fn).flatMap((target) => target.candidates)));
+    await this.readNamedExports(described);
     const linked = new Set<string>();
     for (const fn of described) this.link(fn, linked);
     // Built code (a CDK asset, `sam build` output) runs as it is, but its lenses and Open Handler
@@ -205,7 +206,9 @@ class WorkspaceScan {
       // A layer's code is shared code in /opt, not a function of its own.
       if (this.layerFolders.some((folder) => file.startsWith(folder))) continue;
       for (const handler of this.handlersByFile.get(file) ?? []) {
-        if (!linked.has(`${file}#${handler.exportName}`)) fromCode.push(this.codeFunction(handler));
+        // An export read only because a handler string names its file is not a function of its own.
+        if (handler.exportOnly !== true && !linked.has(`${file}#${handler.exportName}`))
+          fromCode.push(this.codeFunction(handler));
       }
     }
     const all = [...described, ...fromCode];
@@ -317,6 +320,37 @@ class WorkspaceScan {
     if (toParse.length === 0) return;
     const parsed = await this.parser.parse(toParse.map(({ file, text }) => ({ file, text })));
     toParse.forEach(({ file, stamp }, index) => this.found(file, parsed[index] ?? [], stamp));
+  }
+
+  /**
+   * A file a handler string names, whose export the reading above did not report (the pre-check
+   * passed the file by, or the export does not look like a handler: `exports.hello = async (event)
+   * => ...`), is read whole for every export Lambda could call. Not cached: the cache holds what
+   * the walk would find.
+   */
+  private async readNamedExports(described: readonly Draft[]): Promise<void> {
+    const files = new Set<string>();
+    for (const fn of described) {
+      for (const target of this.handlerTargetsOf(fn)) {
+        const file = target.candidates.find((candidate) => this.handlersByFile.get(candidate) !== undefined);
+        const handlers = file === undefined ? undefined : this.handlersByFile.get(file);
+        if (file !== undefined && !handlers?.some((h) => h.exportName === target.exportName)) files.add(file);
+      }
+    }
+    const toParse: SourceText[] = [];
+    for (const file of files) {
+      const text = this.readText(file);
+      if (text === undefined) continue;
+      if (handlerLanguageOf(file) === 'python') this.handlersByFile.set(file, findPythonHandlers(file, text, true));
+      else {
+        const plain = findPlainHandlers(file, text, true);
+        if (plain !== undefined) this.handlersByFile.set(file, plain);
+        else toParse.push({ file, text, allExports: true });
+      }
+    }
+    if (toParse.length === 0) return;
+    const parsed = await this.parser.parse(toParse);
+    toParse.forEach(({ file }, index) => this.handlersByFile.set(file, parsed[index] ?? []));
   }
 
   /** Records a file's handlers for this scan, and in the cache when they were just found. */
