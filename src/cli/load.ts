@@ -130,6 +130,8 @@ export interface LoadedFunctions {
   extraEnvironment: Readonly<Record<string, string>>;
   /** What was read, for the line that says what is served. */
   description: string;
+  /** The project's APIs and every function, for the local HTTP API. */
+  project: Project;
 }
 
 /** The function a name means (its name, logical id or deployed name), or a UsageError that lists the functions. */
@@ -190,6 +192,7 @@ export async function loadFunctions(
     buildRoot: buildDir,
     extraEnvironment: extra,
     description: project.description,
+    project,
   };
 }
 

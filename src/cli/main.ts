@@ -5,6 +5,7 @@ import { WorkbenchError } from '../core/errors';
 import { VERSION } from './version';
 import { UsageError } from './options';
 import { serve } from './serve';
+import { startApi } from './start-api';
 import { invoke } from './invoke';
 import { project } from './project';
 import { events } from './events';
@@ -59,6 +60,12 @@ Commands:
                             127.0.0.1, localhost and [::1] are answered otherwise. Repeatable.
       --allow-origin <url>  Let web pages of this origin (http://localhost:5173) call the Invoke API,
                             with CORS headers; requests from web pages are refused otherwise. Repeatable.
+  start-api               Serve the project's API Gateway APIs and function URLs on 127.0.0.1, each at
+                          its own base URL (printed with every route), calling the functions locally.
+      --port <n>            The first API's port (default 3000); the others take the next ports
+      --invoke-port <n>     The Invoke API's port (default: any free port)
+      --allow-host <name>   Answer requests addressed to this name too (a forwarded port). Repeatable.
+      and the options of serve (template, stage, env file, region, profile, debug...)
   invoke <function>       Invoke one function of the project once and print its result.
       --event <file|->      Event JSON (default: {}); "-" reads standard input
       --env-file, --region, --profile as for serve
@@ -101,6 +108,7 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'bundle') return bundle(rest);
   if (command === 'deploy') return deploy(rest);
   if (command === 'serve') return serve(rest);
+  if (command === 'start-api') return startApi(rest);
   if (command === 'invoke') return invoke(rest);
   if (command === 'events') {
     events(rest);

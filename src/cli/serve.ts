@@ -100,7 +100,7 @@ export async function startServing(values: ServeValues) {
   const debugPort = values['debug-port'] === undefined ? undefined : portNumber(values['debug-port'], '--debug-port');
   // Before anything is built or started, so a bad profile leaves nothing behind.
   const auth = await profileCredentials(values.profile);
-  const { functions, prepared, unavailable, buildDir, buildRoot, extraEnvironment } = await loadFunctions(
+  const { functions, prepared, unavailable, buildDir, buildRoot, extraEnvironment, project } = await loadFunctions(
     values,
     true,
     undefined,
@@ -149,7 +149,7 @@ export async function startServing(values: ServeValues) {
         )
         .join(''),
   );
-  return { emulator, functions, prepared, buildDir, buildRoot, extraEnvironment, server, output };
+  return { emulator, functions, prepared, buildDir, buildRoot, extraEnvironment, server, output, project };
 }
 
 type Running = Awaited<ReturnType<typeof startServing>>;

@@ -48,6 +48,25 @@ export class LocalCallers {
 
   /** Why `req` is refused, or undefined when it may be answered. */
   check(req: IncomingMessage): Refusal | undefined {
+    const refusal = this.checkHost(req);
+    if (refusal !== undefined) return refusal;
+    const origin = req.headers.origin;
+    if (origin !== undefined && !this.origins.has(normalizeOrigin(origin))) {
+      return refuse(
+        `Requests from web pages are refused: this one carries "Origin: ${clip(origin)}", which the AWS SDKs, the AWS CLI ` +
+          `and Lambda runtimes never send. ` +
+          this.howToAllow.origin(clip(origin)),
+      );
+    }
+    return undefined;
+  }
+
+  /**
+   * Why `req` is refused for the name it is addressed to, or undefined. A server that pages are
+   * meant to call (a local API, whose own CORS settings decide which pages may read its answers)
+   * checks this alone.
+   */
+  checkHost(req: IncomingMessage): Refusal | undefined {
     const host = req.headers.host;
     if (host === undefined || host === '') {
       return refuse(
@@ -60,14 +79,6 @@ export class LocalCallers {
         `Requests for the host "${clip(host)}" are refused: this local server answers only requests addressed to 127.0.0.1, ` +
           `localhost or [::1], so that a web page cannot reach it through a name of its own (DNS rebinding). ` +
           this.howToAllow.host(clip(name)),
-      );
-    }
-    const origin = req.headers.origin;
-    if (origin !== undefined && !this.origins.has(normalizeOrigin(origin))) {
-      return refuse(
-        `Requests from web pages are refused: this one carries "Origin: ${clip(origin)}", which the AWS SDKs, the AWS CLI ` +
-          `and Lambda runtimes never send. ` +
-          this.howToAllow.origin(clip(origin)),
       );
     }
     return undefined;

@@ -5,6 +5,8 @@
 // template or from Lambda, so one view and one event picker serve both. Routes keep what a local
 // API Gateway needs to serve them: the API, method, path, payload version and authorizer.
 
+import type { ApiCors } from './api-settings';
+
 /** An API Gateway route that proxies requests to the function. */
 export interface RouteTrigger {
   readonly kind: 'route';
@@ -31,6 +33,8 @@ export interface UrlTrigger {
   readonly invokeMode?: string;
   /** The deployed URL; a declared one has none until it is deployed. */
   readonly url?: string;
+  /** How it answers cross-origin requests (its Cors), when it does. */
+  readonly cors?: ApiCors;
 }
 
 /** A queue, stream or broker that Lambda polls and invokes the function with batches of (an event source mapping). */

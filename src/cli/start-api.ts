@@ -1,0 +1,116 @@
+// `start-api`: the project's API Gateway APIs and function URLs on 127.0.0.1, each at its own base
+// URL as AWS gives each its own endpoint, calling the functions in the local emulator. Handler
+// edits take effect on the next request (the functions are served as `serve` serves them).
+import { parseArgs } from 'node:util';
+import { localApis } from '../core/http-api/local-apis';
+import { startApiServer, type ApiServer, type LocalApi } from '../core/http-api/server';
+import { LocalCallers } from '../core/local-callers';
+import { WorkbenchError } from '../core/errors';
+import { SERVE_OPTIONS, shutdown, startServing, stopRequest } from './serve';
+import { UsageError, hostName, wholeNumber } from './options';
+
+export const START_API_OPTIONS = {
+  ...SERVE_OPTIONS,
+  /** The first API's port; the next ones take the ports after it. */
+  port: { type: 'string', default: '3000' },
+  host: { type: 'string', default: '127.0.0.1' },
+  /** The Invoke API's port, which the functions' SDK clients may call (0: any free port). */
+  'invoke-port': { type: 'string', default: '0' },
+} as const;
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost']);
+
+const KIND_LABEL = { rest: 'REST API', http: 'HTTP API', url: 'function URL' } as const;
+
+export async function startApi(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: START_API_OPTIONS });
+  if (!LOOPBACK.has(values.host)) {
+    throw new UsageError(
+      `--host ${values.host}: the local API listens on 127.0.0.1 only, so that no other machine can call your functions. ` +
+        'To reach it from elsewhere, forward the port (and allow its name with --allow-host).',
+    );
+  }
+  const firstPort = wholeNumber(values.port, '--port');
+  const callers = new LocalCallers({
+    allowedHosts: values['allow-host'].map((host) => hostName(host, '--allow-host')),
+    howToAllow: {
+      host: (name) => `To allow "${name}" (a forwarded port or a tunnel), start the API with --allow-host ${name}.`,
+      origin: () => '',
+    },
+  });
+  const stop = stopRequest(values['exit-with-parent']);
+  let running: Awaited<ReturnType<typeof startServing>>;
+  try {
+    running = await startServing({ ...values, port: values['invoke-port'] });
+  } catch (error) {
+    stop.cancel();
+    throw error;
+  }
+  const apis = localApis(running.project);
+  const servers: ApiServer[] = [];
+  try {
+    if (apis.length === 0) {
+      throw new WorkbenchError(
+        `${running.project.description} has no API routes and no function URLs, so there is nothing to serve over HTTP. ` +
+          'Give a function an Api or HttpApi event (SAM), an http or httpApi event (serverless.yml), or a FunctionUrlConfig; ' +
+          '"lambda-workbench serve" serves the functions over the Invoke API meanwhile.',
+      );
+    }
+    for (const [index, api] of apis.entries()) {
+      const port = firstPort === 0 ? 0 : firstPort + index;
+      servers.push(
+        await startApiServer(api, {
+          port,
+          callers,
+          accountId: '123456789012',
+          invoke: async (functionName, event) => {
+            const result = await running.emulator.invoke({ functionName, payload: event });
+            return {
+              payload: result.payload,
+              requestId: result.requestId,
+              ...(result.functionError === undefined ? {} : { functionError: result.functionError }),
+            };
+          },
+          onAccess: (line) => running.output.write(`[${api.id}] ${line}\n`),
+        }).catch((error: unknown) => {
+          if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+            throw new WorkbenchError(
+              `Port ${port} is in use, so ${api.id} cannot be served there. Choose another first port with --port (APIs take consecutive ports).`,
+              { cause: error },
+            );
+          }
+          throw error;
+        }),
+      );
+    }
+  } catch (error) {
+    stop.cancel();
+    await Promise.all(servers.map((server) => server.close()));
+    await shutdown(running.emulator, running.prepared, running.buildDir);
+    await running.server.close();
+    throw error;
+  }
+  running.output.flush();
+  process.stderr.write(apis.map((api, i) => describe(api, servers[i]?.url ?? '')).join(''));
+  await stop.requested;
+  await Promise.all(servers.map((server) => server.close()));
+  await shutdown(running.emulator, running.prepared, running.buildDir);
+  await running.server.close();
+  running.output.flush();
+  process.exit(0);
+}
+
+/** An API's name, kind and base URL, then each route with its full URL, for a person or a script to read. */
+function describe(api: LocalApi, url: string): string {
+  const head = `${KIND_LABEL[api.kind]} ${api.id}${api.kind === 'url' ? '' : ` (stage ${api.stageName})`}: ${url}\n`;
+  if (api.kind === 'url') return `${head}  ANY ${url}/ -> ${api.routes[0]?.functionName ?? ''}\n`;
+  return (
+    head +
+    api.routes
+      .map(
+        (route) =>
+          `  ${route.method} ${route.path === '$default' ? `${url}/* ($default)` : `${url}${route.path}`} -> ${route.functionName}\n`,
+      )
+      .join('')
+  );
+}
