@@ -30,6 +30,7 @@ export default tseslint.config(
       'test/fixtures/',
       'examples/',
       'bench/emulator/app/',
+      'bench/emulator/http-app/',
     ],
   },
   js.configs.recommended,
