@@ -3,7 +3,7 @@
 // inline code, a nested stack). Its cloud assembly is read in both forms: as `cdk synth` writes it
 // (with asset metadata in the templates) and as the app writes it alone (asset manifests only).
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   cpSync,
   existsSync,
@@ -208,6 +208,35 @@ for (const [form, asTheCliDoes] of [
       assert.deepEqual(invoke(report, {}), { report: true, function: report, memory: '256' });
       assert.deepEqual(invoke(inline, { n: 1 }), { inline: true, event: { n: 1 } });
       assert.deepEqual(invoke(job, { id: 7 }), { job: 7 });
+    });
+
+    test("start-api serves the app's REST API under its stage, its HTTP API and the function URL, read from the CloudFormation CDK wrote", async () => {
+      const child = spawn(process.execPath, [cli, 'start-api', '--port', '0'], {
+        cwd: app,
+        stdio: ['ignore', 'ignore', 'pipe'],
+        detached: true,
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      try {
+        while (!/function URL \S+: http:\/\/127\.0\.0\.1:\d+\n/.test(stderr)) {
+          if (child.exitCode !== null) assert.fail(`start-api exited: ${stderr}`);
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+        const url = (kind: string) =>
+          new RegExp(`^${kind} \\S+(?: \\(stage [^)]+\\))?: (http:\\S+)$`, 'm').exec(stderr)?.[1] ?? '';
+        assert.match(url('REST API'), /\/v1$/, 'the REST API answers under its stage, v1');
+        // The NodejsFunction returns { message }: an HTTP API infers a response from it, a REST API
+        // refuses it (no statusCode), as API Gateway does.
+        const viaHttp = await fetch(`${url('HTTP API')}/hello/ada`);
+        assert.deepEqual([viaHttp.status, await viaHttp.json()], [200, { message: 'hello, cdk' }]);
+        const viaRest = await fetch(`${url('REST API')}/hello/ada`);
+        assert.deepEqual([viaRest.status, await viaRest.json()], [502, { message: 'Internal server error' }]);
+        const viaUrl = await fetch(`${url('function URL')}/anything`);
+        assert.deepEqual([viaUrl.status, await viaUrl.json()], [200, { message: 'hello, cdk' }]);
+      } finally {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
+      }
     });
   });
 }

@@ -4,7 +4,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseLocatedYaml } from '../../src/core/discovery/cfn-yaml';
-import { parseTemplate, templateLayers } from '../../src/core/discovery/sam';
+import { parseTemplate, templateApis, templateLayers } from '../../src/core/discovery/sam';
 
 const path = '/work/app/template.yaml';
 
@@ -466,6 +466,77 @@ Resources:
     assert.deepEqual(wrong?.problems, [
       `${path}:13: Wrong: Architectures ["arm64","x86_64"] is not one Lambda accepts: write [x86_64] or [arm64].`,
     ]);
+  });
+
+  test('hand-written CloudFormation APIs: REST methods with an AWS_PROXY Uri and HTTP API routes to an integration are routes of the function', () => {
+    const text = [
+      'Resources:',
+      '  Fn:',
+      '    Type: AWS::Lambda::Function',
+      '    Properties: { Handler: app.handler, Runtime: nodejs22.x, Code: . }',
+      '  Rest:',
+      '    Type: AWS::ApiGateway::RestApi',
+      '    Properties: { Name: shop }',
+      '  Orders:',
+      '    Type: AWS::ApiGateway::Resource',
+      '    Properties: { RestApiId: !Ref Rest, ParentId: !GetAtt Rest.RootResourceId, PathPart: orders }',
+      '  Order:',
+      '    Type: AWS::ApiGateway::Resource',
+      "    Properties: { RestApiId: !Ref Rest, ParentId: !Ref Orders, PathPart: '{id}' }",
+      '  GetOrder:',
+      '    Type: AWS::ApiGateway::Method',
+      '    Properties:',
+      '      RestApiId: !Ref Rest',
+      '      ResourceId: !Ref Order',
+      '      HttpMethod: GET',
+      '      AuthorizationType: NONE',
+      '      Integration:',
+      '        Type: AWS_PROXY',
+      '        IntegrationHttpMethod: POST',
+      '        Uri: !Sub arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Fn.Arn}/invocations',
+      '  Mock:',
+      '    Type: AWS::ApiGateway::Method',
+      '    Properties: { RestApiId: !Ref Rest, ResourceId: !Ref Order, HttpMethod: OPTIONS, Integration: { Type: MOCK } }',
+      '  Stage:',
+      '    Type: AWS::ApiGateway::Stage',
+      '    Properties: { RestApiId: !Ref Rest, StageName: live }',
+      '  Http:',
+      '    Type: AWS::ApiGatewayV2::Api',
+      '    Properties: { Name: shop-http, ProtocolType: HTTP, CorsConfiguration: { AllowOrigins: ["*"] } }',
+      '  Integration:',
+      '    Type: AWS::ApiGatewayV2::Integration',
+      '    Properties: { ApiId: !Ref Http, IntegrationType: AWS_PROXY, IntegrationUri: !GetAtt Fn.Arn, PayloadFormatVersion: "1.0" }',
+      '  Route:',
+      '    Type: AWS::ApiGatewayV2::Route',
+      "    Properties: { ApiId: !Ref Http, RouteKey: 'POST /orders', Target: !Sub 'integrations/${Integration}' }",
+      '  Default:',
+      '    Type: AWS::ApiGatewayV2::Route',
+      "    Properties: { ApiId: !Ref Http, RouteKey: $default, Target: !Join ['/', [integrations, !Ref Integration]] }",
+    ].join('\n');
+    const [fn] = parseTemplate(text, path);
+    assert.deepEqual(fn?.triggers, [
+      { kind: 'route', api: 'rest', apiId: 'Rest', method: 'GET', path: '/orders/{id}', payloadVersion: '1.0' },
+      { kind: 'route', api: 'http', apiId: 'Http', method: 'POST', path: '/orders', payloadVersion: '1.0' },
+      { kind: 'route', api: 'http', apiId: 'Http', method: 'ANY', path: '$default', payloadVersion: '1.0' },
+    ]);
+    const located = parseLocatedYaml(text);
+    assert.ok(located.ok);
+    assert.deepEqual(
+      templateApis(located.yaml.value, path, {}, located.yaml)
+        .filter((api) => api.implicit !== true)
+        .map((api) => [
+          api.logicalId,
+          api.kind,
+          api.line,
+          api.settings.name,
+          api.settings.stageName,
+          api.settings.cors?.allowOrigins,
+        ]),
+      [
+        ['Rest', 'rest', 5, 'shop', 'live', undefined],
+        ['Http', 'http', 31, 'shop-http', '$default', ['*']],
+      ],
+    );
   });
 
   test('invalid YAML names the file and the problem', () => {

@@ -20,6 +20,7 @@ import { isRuntime } from '../runtimes';
 import { parseLocatedYaml, type LocatedYaml } from './cfn-yaml';
 import { readEsbuildSettings } from '../bundle/esbuild-settings';
 import { samApiSettings } from './api-settings';
+import { cloudFormationApis, cloudFormationRoutes } from './cfn-apis';
 import type { ApiSettings } from '../model/api-settings';
 import { ARN_SERVICES, PRINCIPAL_SERVICES, type Trigger } from '../model/trigger';
 import {
@@ -131,6 +132,7 @@ export function templateFunctions(
   // CloudFormation would create none of the stack: every function is told why, and none runs.
   const refused = parameterValueProblem(template, options, path, lineOf);
   const pointing = triggersPointingAt(resources, resolver);
+  const cfnRoutes = cloudFormationRoutes(resources);
   const functions: TemplateFunction[] = [];
   for (const [logicalId, resource] of Object.entries(resources)) {
     const body = asObject(resource);
@@ -152,12 +154,17 @@ export function templateFunctions(
     // A property's own line, else its line in Globals, else the resource's.
     const where = (property: string) =>
       `${path}:${lineOf(['Resources', logicalId, 'Properties', property]) ?? lineOf(['Globals', 'Function', property]) ?? line}`;
+    const routes = cfnRoutes.get(logicalId) ?? [];
     const triggers = [
       ...declaredTriggers(properties, {
         resolve: (value) => resolver.resolve(value as Json, logicalId, []),
         defaultAuthorizer: (api, apiId) => defaultAuthorizer(resources, allGlobals, api, apiId),
       }),
-      ...(pointing.get(logicalId) ?? []),
+      ...routes,
+      // API Gateway's permission to invoke says no more than the routes above do.
+      ...(pointing.get(logicalId) ?? []).filter(
+        (trigger) => routes.length === 0 || trigger.kind !== 'policy' || trigger.principal !== 'apigateway.amazonaws.com',
+      ),
     ];
     let fn = readFunction(logicalId, type, properties, asObject(body?.['Metadata']), path, resolver, {
       line,
@@ -297,6 +304,9 @@ export function templateApis(parsed: unknown, path: string, options: TemplateOpt
     line: lineOf(['Globals', kind === 'rest' ? 'Api' : 'HttpApi']) ?? 1,
     settings: samApiSettings(kind, globalsOf(kind), resolve(kind)),
   }));
+  for (const api of cloudFormationApis(resources, resolve('Resources'))) {
+    apis.push({ ...api, line: lineOf(['Resources', api.logicalId]) ?? 1 });
+  }
   for (const [logicalId, resource] of Object.entries(resources)) {
     const body = asObject(resource);
     const kind = typeof body?.['Type'] === 'string' ? API_TYPES[body['Type']] : undefined;
@@ -582,7 +592,14 @@ function triggersPointingAt(resources: JsonObject, resolver: Resolver): Map<stri
         break;
       case 'AWS::Lambda::Permission': {
         const principal = resolve(properties['Principal']);
-        if (typeof principal !== 'string' || properties['Action'] === 'lambda:InvokeFunctionUrl') break;
+        // A function URL's own permissions (InvokeFunctionUrl, and InvokeFunction only via the URL) are its URL trigger.
+        if (
+          typeof principal !== 'string' ||
+          properties['Action'] === 'lambda:InvokeFunctionUrl' ||
+          properties['InvokedViaFunctionUrl'] === true
+        ) {
+          break;
+        }
         const sourceArn = resolve(properties['SourceArn']);
         add(properties['FunctionName'], {
           kind: 'policy',
