@@ -63,7 +63,11 @@ function functionIn(resources: Resources, value: Raw, depth = 0): string | undef
 function resourcePath(resources: Resources, resourceId: Raw, depth = 0): { api: string; path: string } | undefined {
   if (depth > 50) return undefined;
   const getAtt = asRecord(resourceId)?.['Fn::GetAtt'];
-  const attribute = Array.isArray(getAtt) ? getAtt[1] : typeof getAtt === 'string' ? getAtt.split('.')[1] : undefined;
+  const attribute: unknown = Array.isArray(getAtt)
+    ? (getAtt as unknown[])[1]
+    : typeof getAtt === 'string'
+      ? getAtt.split('.')[1]
+      : undefined;
   const id = referenced(resourceId);
   if (id === undefined) return undefined;
   if (attribute === 'RootResourceId') return { api: id, path: '/' };
