@@ -46,7 +46,8 @@ export async function startApi(args: string[]): Promise<void> {
     stop.cancel();
     throw error;
   }
-  const apis = localApis(running.project);
+  const { apis, warnings } = localApis(running.project);
+  for (const warning of warnings) running.output.write(`warning: ${warning}\n`);
   const servers: ApiServer[] = [];
   try {
     if (apis.length === 0) {
@@ -63,6 +64,7 @@ export async function startApi(args: string[]): Promise<void> {
           port,
           callers,
           accountId: '123456789012',
+          region: values.region,
           invoke: async (functionName, event) => {
             const result = await running.emulator.invoke({ functionName, payload: event });
             return {

@@ -81,14 +81,26 @@ describe('start-api on a SAM project: a REST API, an HTTP API and a function URL
   const http = () => urls['HTTP API ServerlessHttpApi'] ?? '';
   const rest = () => urls['REST API ServerlessRestApi'] ?? '';
   const fnUrl = () => urls['function URL UrlFunction'] ?? '';
+  const secureRest = () => urls['REST API SecureApi'] ?? '';
+  const secureHttp = () => urls['HTTP API SecureHttpApi'] ?? '';
+  const authorizerOf = async (answer: Promise<Answer>) => {
+    const got = await answer;
+    assert.equal(got.status, 200, got.body.toString());
+    return (json(got)['requestContext'] as Record<string, unknown>)['authorizer'];
+  };
 
   test('prints every API with its kind, stage and base URL, and each route with its full URL', () => {
     const printed = stderr
-      .slice(stderr.indexOf('HTTP API'))
+      .slice(stderr.indexOf('REST API SecureApi'))
       .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>')
       .split('\n')
       .filter((line) => /^(REST API|HTTP API|function URL| {2}[A-Z]+ http)/.test(line));
     assert.deepEqual(printed, [
+      'REST API SecureApi (stage dev): http://127.0.0.1:<port>/dev',
+      '  GET http://127.0.0.1:<port>/dev/request -> EchoFunction',
+      '  GET http://127.0.0.1:<port>/dev/secure -> EchoFunction',
+      'HTTP API SecureHttpApi (stage $default): http://127.0.0.1:<port>',
+      '  GET http://127.0.0.1:<port>/secure -> EchoFunction',
       'HTTP API ServerlessHttpApi (stage $default): http://127.0.0.1:<port>',
       '  ANY http://127.0.0.1:<port>/files/{proxy+} -> EchoFunction',
       '  GET http://127.0.0.1:<port>/items -> EchoFunction',
@@ -324,6 +336,43 @@ describe('start-api on a SAM project: a REST API, an HTTP API and a function URL
       ],
       [200, '*', 'GET,OPTIONS'],
     );
+  });
+
+  test('a REST TOKEN authorizer: no token 401 without a call, an allowing policy passes principalId and context (cached per token), a deny 403, "Unauthorized" 401', async () => {
+    const missing = await send(`${secureRest()}/secure`, 'GET');
+    assert.deepEqual([missing.status, json(missing)], [401, { message: 'Unauthorized' }]);
+    const first = await authorizerOf(send(`${secureRest()}/secure`, 'GET', [['Authorization', 'token-a']]));
+    assert.deepEqual(first, { principalId: 'user-1', tier: 'gold', calls: 1, integrationLatency: 0 });
+    // The same token within the TTL: the policy is reused, the authorizer not called again.
+    const again = await authorizerOf(send(`${secureRest()}/secure`, 'GET', [['Authorization', 'token-a']]));
+    assert.deepEqual(again, first);
+    const other = await authorizerOf(send(`${secureRest()}/secure`, 'GET', [['Authorization', 'token-b']]));
+    assert.deepEqual(other, { principalId: 'user-1', tier: 'gold', calls: 2, integrationLatency: 0 });
+    const denied = await send(`${secureRest()}/secure`, 'GET', [['Authorization', 'deny']]);
+    assert.deepEqual(
+      [denied.status, json(denied)],
+      [403, { Message: 'User is not authorized to access this resource with an explicit deny' }],
+    );
+    const unauthorized = await send(`${secureRest()}/secure`, 'GET', [['Authorization', 'fail']]);
+    assert.deepEqual([unauthorized.status, json(unauthorized)], [401, { message: 'Unauthorized' }]);
+  });
+
+  test('a REST REQUEST authorizer reads its header and query identity sources; one missing is 401', async () => {
+    const allowed = await authorizerOf(send(`${secureRest()}/request?user=bob`, 'GET', [['X-Key', 'k1']]));
+    assert.deepEqual(allowed, { principalId: 'bob', via: 'request', integrationLatency: 0 });
+    const noQuery = await send(`${secureRest()}/request`, 'GET', [['X-Key', 'k1']]);
+    assert.equal(noQuery.status, 401);
+    const wrongKey = await send(`${secureRest()}/request?user=eve`, 'GET', [['X-Key', 'k2']]);
+    assert.equal(wrongKey.status, 403);
+  });
+
+  test('an HTTP API Lambda authorizer with simple responses: its context under requestContext.authorizer.lambda, false 403', async () => {
+    const allowed = await authorizerOf(send(`${secureHttp()}/secure`, 'GET', [['Authorization', 'let-me-in']]));
+    assert.deepEqual(allowed, { lambda: { user: 'ada' } });
+    const refused = await send(`${secureHttp()}/secure`, 'GET', [['Authorization', 'nope']]);
+    assert.deepEqual([refused.status, json(refused)], [403, { message: 'Forbidden' }]);
+    const missing = await send(`${secureHttp()}/secure`, 'GET');
+    assert.deepEqual([missing.status, json(missing)], [401, { message: 'Unauthorized' }]);
   });
 
   test('the function URL: every path and method to its function, payload 2.0 with $default, a failed function 502 in plain text', async () => {

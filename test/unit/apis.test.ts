@@ -94,7 +94,19 @@ describe('projectApis', () => {
           maxAge: 600,
         },
         // Globals.HttpApi's Auth merged under its own: both authorizers, its own default.
-        authorizers: [users, { name: 'Gate', type: 'lambda', functionName: 'AuthFn' }, { name: 'AWS_IAM', type: 'iam' }],
+        authorizers: [
+          users,
+          {
+            name: 'Gate',
+            type: 'lambda',
+            functionName: 'AuthFn',
+            identitySources: [],
+            ttlSeconds: 300,
+            payloadVersion: '2.0',
+            simpleResponses: false,
+          },
+          { name: 'AWS_IAM', type: 'iam' },
+        ],
         defaultAuthorizer: 'Gate',
         binaryMediaTypes: [],
         routes: [{ method: 'ANY', path: '/admin', payloadVersion: '2.0', authorizer: 'Gate', functionName: 'CreateFn' }],
@@ -114,7 +126,14 @@ describe('projectApis', () => {
           maxAge: 300,
         },
         authorizers: [
-          { name: 'Token', type: 'lambda', functionName: 'AuthFn', payloadType: 'TOKEN' },
+          {
+            name: 'Token',
+            type: 'lambda',
+            functionName: 'AuthFn',
+            payloadType: 'TOKEN',
+            identitySources: ['header:Authorization'],
+            ttlSeconds: 300,
+          },
           { name: 'Pool', type: 'cognito' },
         ],
         defaultAuthorizer: 'Token',

@@ -57,11 +57,31 @@ function samAuthorizer(
   if (functionArn !== undefined) {
     const functionName = referencedId(functionArn) ?? lastArnPart(text(resolve(functionArn)));
     const payload = text(definition['FunctionPayloadType']);
+    const identity = asRecord(definition['Identity']) ?? {};
+    const reauthorize = Number(resolve(identity['ReauthorizeEvery']));
+    const token = kind === 'rest' && payload !== 'REQUEST';
+    // A TOKEN authorizer reads one header, Authorization unless Identity.Header names another;
+    // REQUEST and HTTP API authorizers read the headers and query strings Identity lists.
+    const identitySources = token
+      ? [`header:${text(resolve(identity['Header'])) ?? 'Authorization'}`]
+      : [
+          ...list(resolve(identity['Headers'])).map((header) => `header:${header}`),
+          ...list(resolve(identity['QueryStrings'])).map((query) => `query:${query}`),
+        ];
+    const payloadVersion = text(resolve(definition['AuthorizerPayloadFormatVersion']));
     return {
       name,
       type: 'lambda',
       ...(functionName === undefined ? {} : { functionName }),
-      ...(kind === 'rest' ? { payloadType: payload === 'REQUEST' ? ('REQUEST' as const) : ('TOKEN' as const) } : {}),
+      ...(kind === 'rest' ? { payloadType: token ? ('TOKEN' as const) : ('REQUEST' as const) } : {}),
+      identitySources,
+      ttlSeconds: Number.isFinite(reauthorize) && identity['ReauthorizeEvery'] !== undefined ? reauthorize : 300,
+      ...(kind === 'http'
+        ? {
+            payloadVersion: payloadVersion === '1.0' ? ('1.0' as const) : ('2.0' as const),
+            simpleResponses: resolve(definition['EnableSimpleResponses']) === true,
+          }
+        : {}),
     };
   }
   if (definition['UserPoolArn'] !== undefined) return { name, type: 'cognito' };

@@ -96,6 +96,7 @@ export function restEvent(
   route: RouteTarget,
   endpoint: ApiEndpoint,
   version?: '1.0',
+  authorizer?: Record<string, unknown>,
 ): Record<string, unknown> {
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
@@ -157,6 +158,7 @@ export function restEvent(
       protocol: 'HTTP/1.1',
       domainName: endpoint.domainName,
       domainPrefix: endpoint.domainName.split('.')[0] ?? endpoint.domainName,
+      ...(authorizer === undefined ? {} : { authorizer }),
     },
     body: request.body.length === 0 ? null : binary ? request.body.toString('base64') : request.body.toString('utf8'),
     isBase64Encoded: binary,
@@ -164,7 +166,12 @@ export function restEvent(
 }
 
 /** Payload 2.0: HTTP APIs' default, and what function URLs send (with routeKey and stage `$default`). */
-export function httpEvent(request: ApiRequest, route: RouteTarget, endpoint: ApiEndpoint): Record<string, unknown> {
+export function httpEvent(
+  request: ApiRequest,
+  route: RouteTarget,
+  endpoint: ApiEndpoint,
+  authorizer?: Record<string, unknown>,
+): Record<string, unknown> {
   const headers: Record<string, string> = {};
   const cookies: string[] = [];
   for (const [name, value] of request.headers) {
@@ -212,6 +219,7 @@ export function httpEvent(request: ApiRequest, route: RouteTarget, endpoint: Api
       stage: endpoint.stage,
       time: gatewayTime(request.time),
       timeEpoch: request.time.getTime(),
+      ...(authorizer === undefined ? {} : { authorizer }),
     },
     ...(request.body.length === 0 ? {} : { body: text ? request.body.toString('utf8') : request.body.toString('base64') }),
     isBase64Encoded: request.body.length > 0 && !text,

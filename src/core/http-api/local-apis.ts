@@ -4,8 +4,12 @@ import type { Project } from '../project/project';
 import { IMPLICIT_STAGE } from '../discovery/api-settings';
 import type { LocalApi } from './server';
 
-/** The project's APIs that have routes, then its function URLs, in the project's order. */
-export function localApis(project: Pick<Project, 'apis' | 'functions'>): LocalApi[] {
+/**
+ * The project's APIs that have routes, then its function URLs, in the project's order; and, as
+ * sentences, the authorizers that are not run here (a route they guard is served unguarded).
+ */
+export function localApis(project: Pick<Project, 'apis' | 'functions'>): { apis: LocalApi[]; warnings: string[] } {
+  const warnings: string[] = [];
   const apis: LocalApi[] = project.apis
     .filter((api) => api.routes.length > 0)
     .map((api) => ({
@@ -14,12 +18,26 @@ export function localApis(project: Pick<Project, 'apis' | 'functions'>): LocalAp
       stageName: api.stageName,
       ...(api.cors === undefined ? {} : { cors: api.cors }),
       binaryMediaTypes: api.binaryMediaTypes,
-      routes: api.routes.map((route) => ({
-        method: route.method,
-        path: route.path,
-        functionName: route.functionName,
-        payloadVersion: route.payloadVersion,
-      })),
+      routes: api.routes.map((route) => {
+        const authorizer = route.authorizer === undefined ? undefined : api.authorizers.find((a) => a.name === route.authorizer);
+        const where = `${api.id}: ${route.method} ${route.path}`;
+        if (route.authorizer !== undefined && authorizer === undefined) {
+          warnings.push(
+            `${where} names the authorizer ${route.authorizer}, which ${api.id} does not define; the route is served without it.`,
+          );
+        } else if (authorizer !== undefined && authorizer.type !== 'lambda') {
+          warnings.push(
+            `${where} is guarded by ${authorizer.name}, a ${authorizer.type.toUpperCase()} authorizer, which is not checked locally yet: requests reach the function unchecked.`,
+          );
+        }
+        return {
+          method: route.method,
+          path: route.path,
+          functionName: route.functionName,
+          payloadVersion: route.payloadVersion,
+          ...(authorizer?.type === 'lambda' ? { authorizer } : {}),
+        };
+      }),
     }));
   for (const fn of project.functions) {
     for (const trigger of fn.triggers) {
@@ -34,5 +52,5 @@ export function localApis(project: Pick<Project, 'apis' | 'functions'>): LocalAp
       });
     }
   }
-  return apis;
+  return { apis, warnings };
 }

@@ -7,7 +7,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LocalCallers } from '../local-callers';
-import type { ApiCors } from '../model/api-settings';
+import type { ApiAuthorizer, ApiCors } from '../model/api-settings';
+import { authorize, AuthorizerResults } from './authorizers';
 import { httpPreflight, isPreflight, restPreflight, withHttpCors } from './cors';
 import { gatewayId, httpEvent, restEvent, type ApiEndpoint } from './events';
 import { headerValue, readApiRequest, type ApiRequest } from './request';
@@ -20,6 +21,8 @@ export interface LocalRoute {
   readonly path: string;
   readonly functionName: string;
   readonly payloadVersion: '1.0' | '2.0';
+  /** The Lambda authorizer that guards it (other kinds are not run here; see local-apis.ts). */
+  readonly authorizer?: ApiAuthorizer;
 }
 
 export interface LocalApi {
@@ -44,6 +47,8 @@ export interface ApiServerOptions {
   readonly port: number;
   readonly callers: LocalCallers;
   readonly accountId: string;
+  /** The region in method ARNs an authorizer's policy names. */
+  readonly region: string;
   /** Calls the function with the event (its JSON); rejects when the call could not be made. */
   invoke(functionName: string, event: string): Promise<ApiInvocation>;
   /** One line per request: method, path, status, milliseconds, function, request id. */
@@ -65,6 +70,7 @@ export async function startApiServer(api: LocalApi, options: ApiServerOptions): 
   const table = new RouteTable(api.routes, api.kind === 'rest' ? 'rest' : 'http');
   const prefix = api.kind === 'rest' || (api.kind === 'http' && api.stageName !== '$default') ? `/${api.stageName}` : '';
   const apiId = gatewayId(api.id, 10);
+  const authorizerResults = new AuthorizerResults();
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       options.onAccess(`${req.method ?? '?'} ${req.url ?? '?'} failed in the local API: ${(error as Error).message}`);
@@ -124,10 +130,29 @@ export async function startApiServer(api: LocalApi, options: ApiServerOptions): 
       path: api.kind === 'url' ? '$default' : route.path,
       pathParameters: match.pathParameters,
     };
+    let authorizer: Record<string, unknown> | undefined;
+    if (route.authorizer !== undefined && api.kind !== 'url') {
+      const verdict = await authorize(
+        route.authorizer,
+        {
+          kind: api.kind,
+          request,
+          target,
+          endpoint,
+          region: options.region,
+          routePayloadVersion: route.payloadVersion,
+          invoke: (name, event) => options.invoke(name, event),
+        },
+        authorizerResults,
+      );
+      if ('refused' in verdict)
+        return { response: verdict.refused, functionName: route.authorizer.functionName ?? route.authorizer.name };
+      authorizer = verdict.authorizer;
+    }
     const event =
       api.kind === 'rest' || route.payloadVersion === '1.0'
-        ? restEvent(request, target, endpoint, api.kind === 'rest' ? undefined : '1.0')
-        : httpEvent(request, target, endpoint);
+        ? restEvent(request, target, endpoint, api.kind === 'rest' ? undefined : '1.0', authorizer)
+        : httpEvent(request, target, endpoint, authorizer);
     const limit = options.timeoutMs ?? INTEGRATION_TIMEOUT_MS[api.kind];
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), limit)));

@@ -38,4 +38,14 @@ export interface ApiAuthorizer {
   readonly functionName?: string;
   /** REST API Lambda authorizers: `TOKEN` (the default) or `REQUEST`. */
   readonly payloadType?: 'TOKEN' | 'REQUEST';
+  /**
+   * Lambda authorizers: where the identity is read, each `header:<name>` or `query:<name>`; a
+   * request without one of them is refused (401) without calling the authorizer.
+   */
+  readonly identitySources?: readonly string[];
+  /** Lambda authorizers: how long a result is reused for the same identity (0: not at all). */
+  readonly ttlSeconds?: number;
+  /** HTTP API Lambda authorizers: the event's payload version, and whether `{isAuthorized}` answers. */
+  readonly payloadVersion?: '1.0' | '2.0';
+  readonly simpleResponses?: boolean;
 }
