@@ -65,6 +65,9 @@ Commands:
       --port <n>            The first API's port (default 3000); the others take the next ports
       --invoke-port <n>     The Invoke API's port (default: any free port)
       --allow-host <name>   Answer requests addressed to this name too (a forwarded port). Repeatable.
+      --accept-unverified-tokens
+                            JWT authorizers: accept a token whose issuer's keys cannot be fetched,
+                            unverified (its claims are still checked). Said loudly at start.
       and the options of serve (template, stage, env file, region, profile, debug...)
   invoke <function>       Invoke one function of the project once and print its result.
       --event <file|->      Event JSON (default: {}); "-" reads standard input

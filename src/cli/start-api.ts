@@ -16,6 +16,8 @@ export const START_API_OPTIONS = {
   host: { type: 'string', default: '127.0.0.1' },
   /** The Invoke API's port, which the functions' SDK clients may call (0: any free port). */
   'invoke-port': { type: 'string', default: '0' },
+  /** JWT authorizers: accept tokens whose issuer's keys cannot be fetched (said loudly at start). */
+  'accept-unverified-tokens': { type: 'boolean', default: false },
 } as const;
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost']);
@@ -65,6 +67,7 @@ export async function startApi(args: string[]): Promise<void> {
           callers,
           accountId: '123456789012',
           region: values.region,
+          acceptUnverifiedTokens: values['accept-unverified-tokens'],
           invoke: async (functionName, event) => {
             const result = await running.emulator.invoke({ functionName, payload: event });
             return {
@@ -94,6 +97,11 @@ export async function startApi(args: string[]): Promise<void> {
   }
   running.output.flush();
   process.stderr.write(apis.map((api, i) => describe(api, servers[i]?.url ?? '')).join(''));
+  if (values['accept-unverified-tokens']) {
+    process.stderr.write(
+      "WARNING: --accept-unverified-tokens: a JWT whose issuer's keys cannot be fetched is accepted without checking its signature. Never use this with real users' tokens.\n",
+    );
+  }
   await stop.requested;
   await Promise.all(servers.map((server) => server.close()));
   await shutdown(running.emulator, running.prepared, running.buildDir);

@@ -78,7 +78,13 @@ describe('projectApis', () => {
     const found = await discoverWorkspace(root, { defaultNodeRuntime: 'nodejs22.x' }, inProcessParser);
     const { apis, problems } = projectApis(found.functions, found.apis);
     const file = join(root, 'template.yaml');
-    const users = { name: 'Users', type: 'jwt' };
+    const users = {
+      name: 'Users',
+      type: 'jwt',
+      issuer: 'https://issuer.example',
+      audience: ['app'],
+      identitySources: ['header:Authorization'],
+    };
     assert.deepEqual(apis, [
       {
         id: 'OrdersApi',

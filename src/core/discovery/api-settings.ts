@@ -85,6 +85,19 @@ function samAuthorizer(
     };
   }
   if (definition['UserPoolArn'] !== undefined) return { name, type: 'cognito' };
+  const jwt = asRecord(definition['JwtConfiguration']);
+  if (jwt !== undefined) {
+    const issuer = text(resolve(jwt['issuer'] ?? jwt['Issuer']));
+    const source = text(resolve(definition['IdentitySource'])) ?? '$request.header.Authorization';
+    const header = /^\$request\.header\.(.+)$/.exec(source)?.[1];
+    return {
+      name,
+      type: 'jwt',
+      ...(issuer === undefined ? {} : { issuer }),
+      audience: list(resolve(jwt['audience'] ?? jwt['Audience'])),
+      identitySources: [header === undefined ? source : `header:${header}`],
+    };
+  }
   return { name, type: definition['JwtConfiguration'] !== undefined || kind === 'http' ? 'jwt' : 'lambda' };
 }
 

@@ -130,6 +130,7 @@ export function samEventTrigger(event: Raw, context: SamEventContext): Trigger |
       // An HttpApi event without a path is the API's catch-all `$default` route.
       const path = routePath(p['Path']) ?? (api === 'http' ? '$default' : '/');
       const authorizer = authorizerOf(p['Auth'], api, apiId, context);
+      const scopes = strings(asRecord(p['Auth'])?.['AuthorizationScopes']);
       const route: RouteTrigger = {
         kind: 'route',
         api,
@@ -138,6 +139,7 @@ export function samEventTrigger(event: Raw, context: SamEventContext): Trigger |
         path,
         payloadVersion: api === 'rest' || text(p['PayloadFormatVersion']) === '1.0' ? '1.0' : '2.0',
         ...(authorizer === undefined ? {} : { authorizer }),
+        ...(scopes === undefined || authorizer === undefined ? {} : { authorizationScopes: scopes }),
       };
       return route;
     }

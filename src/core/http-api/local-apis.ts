@@ -25,7 +25,10 @@ export function localApis(project: Pick<Project, 'apis' | 'functions'>): { apis:
           warnings.push(
             `${where} names the authorizer ${route.authorizer}, which ${api.id} does not define; the route is served without it.`,
           );
-        } else if (authorizer !== undefined && authorizer.type !== 'lambda') {
+        } else if (
+          authorizer !== undefined &&
+          !(authorizer.type === 'lambda' || (authorizer.type === 'jwt' && api.kind === 'http'))
+        ) {
           warnings.push(
             `${where} is guarded by ${authorizer.name}, a ${authorizer.type.toUpperCase()} authorizer, which is not checked locally yet: requests reach the function unchecked.`,
           );
@@ -35,7 +38,8 @@ export function localApis(project: Pick<Project, 'apis' | 'functions'>): { apis:
           path: route.path,
           functionName: route.functionName,
           payloadVersion: route.payloadVersion,
-          ...(authorizer?.type === 'lambda' ? { authorizer } : {}),
+          ...(authorizer?.type === 'lambda' || (authorizer?.type === 'jwt' && api.kind === 'http') ? { authorizer } : {}),
+          ...(route.authorizationScopes === undefined ? {} : { authorizationScopes: route.authorizationScopes }),
         };
       }),
     }));

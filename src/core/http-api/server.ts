@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { LocalCallers } from '../local-callers';
 import type { ApiAuthorizer, ApiCors } from '../model/api-settings';
 import { authorize, AuthorizerResults } from './authorizers';
+import { JwtAuthorizers } from './jwt';
 import { httpPreflight, isPreflight, restPreflight, withHttpCors } from './cors';
 import { gatewayId, httpEvent, restEvent, type ApiEndpoint } from './events';
 import { headerValue, readApiRequest, type ApiRequest } from './request';
@@ -21,8 +22,10 @@ export interface LocalRoute {
   readonly path: string;
   readonly functionName: string;
   readonly payloadVersion: '1.0' | '2.0';
-  /** The Lambda authorizer that guards it (other kinds are not run here; see local-apis.ts). */
+  /** The Lambda or JWT authorizer that guards it (other kinds are not run here; see local-apis.ts). */
   readonly authorizer?: ApiAuthorizer;
+  /** The scopes a JWT authorizer requires (one of them). */
+  readonly authorizationScopes?: readonly string[];
 }
 
 export interface LocalApi {
@@ -49,6 +52,8 @@ export interface ApiServerOptions {
   readonly accountId: string;
   /** The region in method ARNs an authorizer's policy names. */
   readonly region: string;
+  /** JWT authorizers: accept tokens whose issuer's keys cannot be fetched (their claims still checked). */
+  readonly acceptUnverifiedTokens?: boolean;
   /** Calls the function with the event (its JSON); rejects when the call could not be made. */
   invoke(functionName: string, event: string): Promise<ApiInvocation>;
   /** One line per request: method, path, status, milliseconds, function, request id. */
@@ -71,6 +76,7 @@ export async function startApiServer(api: LocalApi, options: ApiServerOptions): 
   const prefix = api.kind === 'rest' || (api.kind === 'http' && api.stageName !== '$default') ? `/${api.stageName}` : '';
   const apiId = gatewayId(api.id, 10);
   const authorizerResults = new AuthorizerResults();
+  const jwtAuthorizers = new JwtAuthorizers(options.acceptUnverifiedTokens === true);
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       options.onAccess(`${req.method ?? '?'} ${req.url ?? '?'} failed in the local API: ${(error as Error).message}`);
@@ -131,7 +137,13 @@ export async function startApiServer(api: LocalApi, options: ApiServerOptions): 
       pathParameters: match.pathParameters,
     };
     let authorizer: Record<string, unknown> | undefined;
-    if (route.authorizer !== undefined && api.kind !== 'url') {
+    if (route.authorizer?.type === 'jwt' && api.kind === 'http') {
+      const source = route.authorizer.identitySources?.[0] ?? 'header:Authorization';
+      const identity = source.startsWith('header:') ? headerValue(request, source.slice('header:'.length)) : undefined;
+      const verdict = await jwtAuthorizers.check(route.authorizer, identity, route.authorizationScopes ?? []);
+      if ('refused' in verdict) return { response: verdict.refused };
+      authorizer = verdict.authorizer;
+    } else if (route.authorizer?.type === 'lambda' && api.kind !== 'url') {
       const verdict = await authorize(
         route.authorizer,
         {

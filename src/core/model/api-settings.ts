@@ -48,4 +48,7 @@ export interface ApiAuthorizer {
   /** HTTP API Lambda authorizers: the event's payload version, and whether `{isAuthorized}` answers. */
   readonly payloadVersion?: '1.0' | '2.0';
   readonly simpleResponses?: boolean;
+  /** JWT authorizers: the token's issuer (`iss`) and the audiences it may be for (`aud` or `client_id`). */
+  readonly issuer?: string;
+  readonly audience?: readonly string[];
 }

@@ -22,6 +22,8 @@ export interface RouteTrigger {
   readonly payloadVersion: '1.0' | '2.0';
   /** The authorizer that guards the route, by name; undefined when none does. */
   readonly authorizer?: string;
+  /** The OAuth scopes a JWT authorizer requires of the route's callers (one of them). */
+  readonly authorizationScopes?: readonly string[];
 }
 
 /** The function's own HTTPS endpoint. */

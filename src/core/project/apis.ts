@@ -23,6 +23,7 @@ export interface ApiRoute {
   readonly path: string;
   readonly payloadVersion: '1.0' | '2.0';
   readonly authorizer?: string;
+  readonly authorizationScopes?: readonly string[];
   /** The function it invokes, by its name in the project. */
   readonly functionName: string;
 }
@@ -101,6 +102,7 @@ function routeOf(trigger: RouteTrigger, functionName: string): ApiRoute {
     path: trigger.path,
     payloadVersion: trigger.payloadVersion,
     ...(trigger.authorizer === undefined ? {} : { authorizer: trigger.authorizer }),
+    ...(trigger.authorizationScopes === undefined ? {} : { authorizationScopes: trigger.authorizationScopes }),
     functionName,
   };
 }
