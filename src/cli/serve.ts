@@ -152,7 +152,7 @@ export async function startServing(values: ServeValues) {
   return { emulator, functions, prepared, buildDir, buildRoot, extraEnvironment, server, output, project };
 }
 
-type Running = Awaited<ReturnType<typeof startServing>>;
+export type Running = Awaited<ReturnType<typeof startServing>>;
 
 /** A function being served: as it was given, and as it runs (bundled when it is TypeScript). */
 interface Served {
@@ -161,32 +161,28 @@ interface Served {
 }
 
 /**
- * Applies the function sets that arrive on standard input, one JSON line each
- * (`{"id": 1, "functions": [FunctionConfig...]}`), in place: a function given as before keeps its
- * bundle and its warm environments, a changed one is built again and gets fresh environments, a
- * removed one stops, the others keep serving meanwhile. Each line is answered on standard error:
- * `[update 1] serving N function(s)`, or `[update 1] failed: <reason>` with the set before it kept.
+ * The function set being served, changed in place: a function given as before keeps its bundle and
+ * its warm environments, a changed one is built again and gets fresh environments, a removed one
+ * stops, the others keep serving meanwhile. New and changed functions are built first, in a folder
+ * of the change's own, so that a failure leaves what serves as it was.
  */
-function applyUpdates(running: Running): void {
-  let served: Served[] = running.prepared.map((prepared, i) => ({
-    given: running.functions[i]?.config ?? prepared.config,
-    prepared,
-  }));
-  let queue = Promise.resolve();
-  let updates = 0;
-  const apply = async (line: string) => {
-    let id: unknown;
+export class ServedFunctions {
+  private served: Served[];
+  private changes = 0;
+
+  constructor(private readonly running: Running) {
+    this.served = running.prepared.map((prepared, i) => ({ given: running.functions[i]?.config ?? prepared.config, prepared }));
+  }
+
+  /** Serves `given` from now on; throws (serving what it served) when one of them does not build. */
+  async apply(given: readonly FunctionConfig[]): Promise<void> {
+    const { running } = this;
     const fresh: Served[] = [];
     try {
-      const request = JSON.parse(line) as { id?: unknown; functions?: unknown };
-      id = request.id;
-      const given = functionConfigsOf(request.functions);
-      // New and changed functions are built first, in a folder of this update's own and beside the
-      // ones serving, so that a failure leaves what serves as it was.
-      const buildDir = join(running.buildRoot, `update-${++updates}`);
+      const buildDir = join(running.buildRoot, `update-${++this.changes}`);
       const outcomes = await Promise.allSettled(
         given.map(async (config): Promise<Served> => {
-          const before = served.find((s) => s.given.name === config.name);
+          const before = this.served.find((s) => s.given.name === config.name);
           if (before !== undefined && isDeepStrictEqual(before.given, config)) return before;
           const environment = { ...config.environment, ...running.extraEnvironment };
           const built = { given: config, prepared: await prepareToRun({ ...config, environment }, buildDir, true) };
@@ -198,14 +194,36 @@ function applyUpdates(running: Running): void {
       if (failed !== undefined) throw failed.reason;
       const next = outcomes.map((outcome) => (outcome as PromiseFulfilledResult<Served>).value);
       running.emulator.setFunctions(next.map((s) => s.prepared.config));
-      const gone = served.filter((s) => !next.includes(s));
-      served = next;
+      const gone = this.served.filter((s) => !next.includes(s));
+      this.served = next;
       running.prepared.splice(0, running.prepared.length, ...next.map((s) => s.prepared));
       await Promise.all(gone.map((s) => s.prepared.dispose()));
-      running.output.flush();
-      process.stderr.write(`[update ${String(id)}] serving ${next.length} function(s)\n`);
     } catch (error) {
       await Promise.all(fresh.map((s) => s.prepared.dispose()));
+      throw error;
+    }
+  }
+}
+
+/**
+ * Applies the function sets that arrive on standard input, one JSON line each
+ * (`{"id": 1, "functions": [FunctionConfig...]}`), in place (see ServedFunctions). Each line is
+ * answered on standard error: `[update 1] serving N function(s)`, or `[update 1] failed: <reason>`
+ * with the set before it kept.
+ */
+function applyUpdates(running: Running): void {
+  const served = new ServedFunctions(running);
+  let queue = Promise.resolve();
+  const apply = async (line: string) => {
+    let id: unknown;
+    try {
+      const request = JSON.parse(line) as { id?: unknown; functions?: unknown };
+      id = request.id;
+      const given = functionConfigsOf(request.functions);
+      await served.apply(given);
+      running.output.flush();
+      process.stderr.write(`[update ${String(id)}] serving ${given.length} function(s)\n`);
+    } catch (error) {
       process.stderr.write(`[update ${String(id)}] failed: ${(error as Error).message}\n`);
     }
   };

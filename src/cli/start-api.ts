@@ -3,10 +3,12 @@
 // edits take effect on the next request (the functions are served as `serve` serves them).
 import { parseArgs } from 'node:util';
 import { localApis } from '../core/http-api/local-apis';
-import { startApiServer, type ApiServer, type LocalApi } from '../core/http-api/server';
+import { startApiServer, type ApiServer, type ApiServerOptions, type LocalApi } from '../core/http-api/server';
 import { LocalCallers } from '../core/local-callers';
 import { WorkbenchError } from '../core/errors';
-import { SERVE_OPTIONS, shutdown, startServing, stopRequest } from './serve';
+import { SERVE_OPTIONS, ServedFunctions, shutdown, startServing, stopRequest } from './serve';
+import { loadProject } from './load';
+import { watchProject } from './watch-project';
 import { UsageError, hostName, wholeNumber } from './options';
 
 export const START_API_OPTIONS = {
@@ -48,9 +50,26 @@ export async function startApi(args: string[]): Promise<void> {
     stop.cancel();
     throw error;
   }
-  const { apis, warnings } = localApis(running.project);
-  for (const warning of warnings) running.output.write(`warning: ${warning}\n`);
   const servers: ApiServer[] = [];
+  const { apis, warnings } = localApis(running.project);
+  const serverOptions = (api: LocalApi): ApiServerOptions => ({
+    // A new API after a reload takes the port after the last one.
+    port: firstPort === 0 ? 0 : firstPort + servers.length,
+    callers,
+    accountId: '123456789012',
+    region: values.region,
+    acceptUnverifiedTokens: values['accept-unverified-tokens'],
+    invoke: async (functionName, event) => {
+      const result = await running.emulator.invoke({ functionName, payload: event });
+      return {
+        payload: result.payload,
+        requestId: result.requestId,
+        ...(result.functionError === undefined ? {} : { functionError: result.functionError }),
+      };
+    },
+    onAccess: (line) => running.output.write(`[${api.id}] ${line}\n`),
+  });
+  for (const warning of warnings) running.output.write(`warning: ${warning}\n`);
   try {
     if (apis.length === 0) {
       throw new WorkbenchError(
@@ -62,22 +81,7 @@ export async function startApi(args: string[]): Promise<void> {
     for (const [index, api] of apis.entries()) {
       const port = firstPort === 0 ? 0 : firstPort + index;
       servers.push(
-        await startApiServer(api, {
-          port,
-          callers,
-          accountId: '123456789012',
-          region: values.region,
-          acceptUnverifiedTokens: values['accept-unverified-tokens'],
-          invoke: async (functionName, event) => {
-            const result = await running.emulator.invoke({ functionName, payload: event });
-            return {
-              payload: result.payload,
-              requestId: result.requestId,
-              ...(result.functionError === undefined ? {} : { functionError: result.functionError }),
-            };
-          },
-          onAccess: (line) => running.output.write(`[${api.id}] ${line}\n`),
-        }).catch((error: unknown) => {
+        await startApiServer(api, { ...serverOptions(api), port }).catch((error: unknown) => {
           if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
             throw new WorkbenchError(
               `Port ${port} is in use, so ${api.id} cannot be served there. Choose another first port with --port (APIs take consecutive ports).`,
@@ -102,7 +106,57 @@ export async function startApi(args: string[]): Promise<void> {
       "WARNING: --accept-unverified-tokens: a JWT whose issuer's keys cannot be fetched is accepted without checking its signature. Never use this with real users' tokens.\n",
     );
   }
+  const reloads = watchProject(running.project, () => reload());
+  const served = new ServedFunctions(running);
+  let reloading = Promise.resolve();
+  /** Reads the project again and serves what it says now: its functions, and each API's routes. */
+  const reload = () => {
+    reloading = reloading.then(async () => {
+      try {
+        const project = await loadProject(values);
+        await served.apply(project.functions.filter((fn) => fn.problems.length === 0).map((fn) => fn.config));
+        const next = localApis(project);
+        for (const warning of next.warnings) running.output.write(`warning: ${warning}\n`);
+        const changes: string[] = [];
+        for (const api of next.apis) {
+          const index = apis.findIndex((old) => old.id === api.id && old.kind === api.kind);
+          const before = apis[index];
+          const server = servers[index];
+          if (before === undefined || server === undefined) {
+            const started = await startApiServer(api, serverOptions(api));
+            apis.push(api);
+            servers.push(started);
+            changes.push(`${api.id} is new, at ${started.url}`);
+            continue;
+          }
+          const said = routeChanges(before, api);
+          if (said !== '' || JSON.stringify(before) !== JSON.stringify(api)) {
+            server.update(api);
+            apis[index] = api;
+            changes.push(`${api.id}: ${said || 'its settings changed'}`);
+          }
+        }
+        for (let index = apis.length - 1; index >= 0; index--) {
+          const old = apis[index];
+          if (old === undefined || next.apis.some((api) => api.id === old.id && api.kind === old.kind)) continue;
+          await servers[index]?.close();
+          apis.splice(index, 1);
+          servers.splice(index, 1);
+          changes.push(`${old.id} is gone`);
+        }
+        running.output.flush();
+        process.stderr.write(
+          `[reload] ${running.project.description} changed: ${changes.length === 0 ? 'the routes are as before' : changes.join('; ')}; serving ${project.functions.length} function(s).\n`,
+        );
+      } catch (error) {
+        running.output.flush();
+        process.stderr.write(`[reload] failed, so the routes before it are served: ${(error as Error).message}\n`);
+      }
+    });
+  };
   await stop.requested;
+  reloads.close();
+  await reloading;
   await Promise.all(servers.map((server) => server.close()));
   await shutdown(running.emulator, running.prepared, running.buildDir);
   await running.server.close();
@@ -123,4 +177,15 @@ function describe(api: LocalApi, url: string): string {
       )
       .join('')
   );
+}
+
+/** What changed in an API's routes, as `+ GET /new, - POST /old`; empty when nothing did. */
+function routeChanges(before: LocalApi, after: LocalApi): string {
+  const key = (route: LocalApi['routes'][number]) => `${route.method} ${route.path}`;
+  const was = new Set(before.routes.map(key));
+  const is = new Set(after.routes.map(key));
+  return [
+    ...[...is].filter((route) => !was.has(route)).map((route) => `+ ${route}`),
+    ...[...was].filter((route) => !is.has(route)).map((route) => `- ${route}`),
+  ].join(', ');
 }

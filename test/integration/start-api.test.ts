@@ -3,7 +3,9 @@
 // ../shared/API-GATEWAY-SPEC.md has them (with the corrections measured against AWS noted there).
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
@@ -395,5 +397,37 @@ describe('start-api on a SAM project: a REST API, an HTTP API and a function URL
     const rebound = await send(`${http()}/items`, 'GET', [['Host', 'attacker.example']]);
     assert.equal(rebound.status, 403);
     assert.match(json(rebound)['message'] as string, /Requests for the host "attacker\.example" are refused/);
+  });
+});
+
+describe('start-api follows the template', () => {
+  test('an edit reloads the routes and says what changed; a template that no longer parses keeps the routes before it', async () => {
+    const copy = mkdtempSync(join(tmpdir(), 'lwb-start-api-reload-'));
+    cpSync(folder, copy, { recursive: true });
+    const child = spawn(process.execPath, [cli, 'start-api', '--port', '0'], {
+      cwd: copy,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      detached: true,
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    try {
+      await waitForLine(() => stderr, /^function URL UrlFunction: http:\S+$/m);
+      const base = /^HTTP API ServerlessHttpApi \(stage \$default\): (http:\S+)$/m.exec(stderr)?.[1] ?? '';
+      const template = join(copy, 'template.yaml');
+      writeFileSync(template, readFileSync(template, 'utf8').replace('Path: /legacy,', 'Path: /legacy-v2,'));
+      await waitForLine(
+        () => stderr,
+        /^\[reload\] template\.yaml changed: ServerlessHttpApi: \+ GET \/legacy-v2, - GET \/legacy; serving 4 function\(s\)\.$/m,
+      );
+      assert.equal((await send(`${base}/legacy-v2`, 'GET')).status, 200);
+      assert.equal((await send(`${base}/legacy`, 'GET')).status, 404);
+      writeFileSync(template, `${readFileSync(template, 'utf8')}\n  Broken: [\n`);
+      await waitForLine(() => stderr, /^\[reload\] failed, so the routes before it are served: .*template\.yaml.*$/m);
+      assert.equal((await send(`${base}/legacy-v2`, 'GET')).status, 200);
+    } finally {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 });

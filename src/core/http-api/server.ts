@@ -66,15 +66,17 @@ export interface ApiServer {
   /** The base URL, with the stage for a REST API or a named HTTP API stage. */
   readonly url: string;
   readonly port: number;
+  /** Serves the API as it is now (its routes, stage, CORS...) on the same port, from the next request on. */
+  update(api: LocalApi): void;
   close(): Promise<void>;
 }
 
 const INTEGRATION_TIMEOUT_MS = { rest: 29_000, http: 30_000, url: 900_000 } as const;
 
-export async function startApiServer(api: LocalApi, options: ApiServerOptions): Promise<ApiServer> {
-  const table = new RouteTable(api.routes, api.kind === 'rest' ? 'rest' : 'http');
-  const prefix = api.kind === 'rest' || (api.kind === 'http' && api.stageName !== '$default') ? `/${api.stageName}` : '';
-  const apiId = gatewayId(api.id, 10);
+export async function startApiServer(first: LocalApi, options: ApiServerOptions): Promise<ApiServer> {
+  // Replaced whole by update(): a request is answered by the API as it was when it arrived.
+  let current = served(first);
+  const apiId = gatewayId(first.id, 10);
   const authorizerResults = new AuthorizerResults();
   const jwtAuthorizers = new JwtAuthorizers(options.acceptUnverifiedTokens === true);
   const server = createServer((req, res) => {
@@ -86,7 +88,6 @@ export async function startApiServer(api: LocalApi, options: ApiServerOptions): 
   });
   // A browser keeps connections open; closing must not wait for them.
   server.keepAliveTimeout = 5_000;
-  const answers = ANSWERS[api.kind];
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
@@ -112,14 +113,16 @@ export async function startApiServer(api: LocalApi, options: ApiServerOptions): 
     received: ApiRequest,
     tooLarge: boolean,
   ): Promise<{ response: GatewayResponse; functionName?: string; requestId?: string }> {
+    const { api, table, prefix } = current;
+    const answers = ANSWERS[api.kind];
     if (tooLarge) return { response: answers.tooLarge() };
     // Under the stage, as the API's endpoint has it; elsewhere there is nothing.
     const inStage = prefix === '' || received.path === prefix || received.path.startsWith(`${prefix}/`);
     if (!inStage) return { response: answers.noRoute() };
     const request: ApiRequest = { ...received, path: received.path.slice(prefix.length) || '/' };
-    const preflight = preflightAnswer(request);
+    const preflight = preflightAnswer(api, table, request);
     if (preflight !== undefined) return { response: preflight };
-    const match = api.kind === 'url' ? urlMatch() : table.match(request.method, request.path);
+    const match = api.kind === 'url' ? urlMatch(api) : table.match(request.method, request.path);
     if (match === undefined) return { response: answers.noRoute() };
     const { route } = match;
     const functionName = route.functionName;
@@ -193,13 +196,13 @@ export async function startApiServer(api: LocalApi, options: ApiServerOptions): 
   }
 
   /** A function URL: every path and method calls its function. */
-  function urlMatch() {
+  function urlMatch(api: LocalApi) {
     const [route] = api.routes;
     return route === undefined ? undefined : { route, pathParameters: {} };
   }
 
   /** The service's own answer to a CORS preflight, when it gives one. */
-  function preflightAnswer(request: ApiRequest): GatewayResponse | undefined {
+  function preflightAnswer(api: LocalApi, table: RouteTable<LocalRoute>, request: ApiRequest): GatewayResponse | undefined {
     if (api.cors === undefined) return undefined;
     if (api.kind === 'rest') {
       // SAM's OPTIONS method on every path of the API, answered without calling a function.
@@ -228,9 +231,24 @@ export async function startApiServer(api: LocalApi, options: ApiServerOptions): 
   });
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}${prefix}`,
+    get url() {
+      return `http://127.0.0.1:${port}${current.prefix}`;
+    },
     port,
+    update(next) {
+      current = served(next);
+    },
     close: () => closeServer(server),
+  };
+}
+
+/** An API as it is served: its routes matched by a table, under its stage's prefix. */
+function served(api: LocalApi): { api: LocalApi; table: RouteTable<LocalRoute>; prefix: string } {
+  return {
+    api,
+    table: new RouteTable(api.routes, api.kind === 'rest' ? 'rest' : 'http'),
+    // A REST API's stage, a named HTTP API stage; the root otherwise.
+    prefix: api.kind === 'rest' || (api.kind === 'http' && api.stageName !== '$default') ? `/${api.stageName}` : '',
   };
 }
 
