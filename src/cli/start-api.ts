@@ -6,7 +6,7 @@ import { localApis } from '../core/http-api/local-apis';
 import { startApiServer, type ApiServer, type ApiServerOptions, type LocalApi } from '../core/http-api/server';
 import { LocalCallers } from '../core/local-callers';
 import { WorkbenchError } from '../core/errors';
-import { SERVE_OPTIONS, ServedFunctions, shutdown, startServing, stopRequest } from './serve';
+import { SERVE_OPTIONS, ServedFunctions, batchedWriter, shutdown, startServing, stopRequest } from './serve';
 import { loadProject } from './load';
 import { watchProject } from './watch-project';
 import { UsageError, hostName, wholeNumber } from './options';
@@ -51,6 +51,8 @@ export async function startApi(args: string[]): Promise<void> {
     throw error;
   }
   const servers: ApiServer[] = [];
+  // Access lines and warnings go to standard error whatever --json-logs does with the functions' records.
+  const said = batchedWriter(process.stderr);
   const { apis, warnings } = localApis(running.project);
   const serverOptions = (api: LocalApi): ApiServerOptions => ({
     // A new API after a reload takes the port after the last one.
@@ -67,9 +69,9 @@ export async function startApi(args: string[]): Promise<void> {
         ...(result.functionError === undefined ? {} : { functionError: result.functionError }),
       };
     },
-    onAccess: (line) => running.output.write(`[${api.id}] ${line}\n`),
+    onAccess: (line) => said.write(`[${api.id}] ${line}\n`),
   });
-  for (const warning of warnings) running.output.write(`warning: ${warning}\n`);
+  for (const warning of warnings) said.write(`warning: ${warning}\n`);
   try {
     if (apis.length === 0) {
       throw new WorkbenchError(
@@ -100,12 +102,15 @@ export async function startApi(args: string[]): Promise<void> {
     throw error;
   }
   running.output.flush();
+  said.flush();
   process.stderr.write(apis.map((api, i) => describe(api, servers[i]?.url ?? '')).join(''));
   if (values['accept-unverified-tokens']) {
     process.stderr.write(
       "WARNING: --accept-unverified-tokens: a JWT whose issuer's keys cannot be fetched is accepted without checking its signature. Never use this with real users' tokens.\n",
     );
   }
+  // The line a supervising process (the editor) waits for: every API above is served.
+  process.stderr.write(`start-api ready: ${apis.length} API(s)\n`);
   const reloads = watchProject(running.project, () => reload());
   const served = new ServedFunctions(running);
   let reloading = Promise.resolve();
@@ -116,7 +121,7 @@ export async function startApi(args: string[]): Promise<void> {
         const project = await loadProject(values);
         await served.apply(project.functions.filter((fn) => fn.problems.length === 0).map((fn) => fn.config));
         const next = localApis(project);
-        for (const warning of next.warnings) running.output.write(`warning: ${warning}\n`);
+        for (const warning of next.warnings) said.write(`warning: ${warning}\n`);
         const changes: string[] = [];
         for (const api of next.apis) {
           const index = apis.findIndex((old) => old.id === api.id && old.kind === api.kind);
@@ -145,6 +150,7 @@ export async function startApi(args: string[]): Promise<void> {
           changes.push(`${old.id} is gone`);
         }
         running.output.flush();
+        said.flush();
         process.stderr.write(
           `[reload] ${running.project.description} changed: ${changes.length === 0 ? 'the routes are as before' : changes.join('; ')}; serving ${project.functions.length} function(s).\n`,
         );

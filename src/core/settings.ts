@@ -106,6 +106,7 @@ export const SETTINGS = {
   deployS3Bucket: stringSetting('deploy.s3Bucket', 'an S3 bucket name, or empty', /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/),
   deployPublishVersion: booleanSetting('deploy.publishVersion', false),
   deployAlias: stringSetting('deploy.alias', 'an alias name such as live, or empty', /^(?!^[0-9]+$)[a-zA-Z0-9-_]{1,128}$/),
+  localApiPort: integerSetting('localApi.port', 3000, 0, 65_535),
   emulatorAllowedHosts: stringListSetting(
     'emulator.allowedHosts',
     'a list of host names such as "my-tunnel.example.test" or "*.example.test" (no scheme, no port)',

@@ -7,6 +7,7 @@ import type { Features } from './features';
 import type { InvokeArguments } from './invoker';
 import { reportFailure, runSsoLogin } from './failures';
 import { functionNameOf, functionRefOf } from './function-ref';
+import type { ServedRoute } from '../core/http-api/api-process';
 
 type CommandHandler = (...args: unknown[]) => unknown;
 
@@ -83,7 +84,22 @@ const COMMANDS: Record<string, { title: string; create: CommandFactory }> = {
   },
   'lambdaWorkbench.refreshLocal': { title: 'Refresh Local Functions', create: (_ctx, f) => () => f().localFunctions.refresh() },
   'lambdaWorkbench.openLogs': { title: 'Open Logs', create: (_ctx, f) => (arg) => f().functionActions.openLogs(arg) },
+  'lambdaWorkbench.startLocalApi': { title: 'Start Local API', create: (_ctx, f) => () => f().localApi.start() },
+  'lambdaWorkbench.stopLocalApi': { title: 'Stop Local API', create: (_ctx, f) => () => f().localApi.stop() },
+  'lambdaWorkbench.openRouteInBrowser': {
+    title: 'Open in Browser',
+    create: (_ctx, f) => (arg) => f().localApi.openInBrowser(servedRouteOf(arg)),
+  },
+  'lambdaWorkbench.copyRouteUrl': { title: 'Copy URL', create: (_ctx, f) => (arg) => f().localApi.copyUrl(servedRouteOf(arg)) },
 };
+
+/** A route from a Local view row (`{ kind: 'servedRoute', route }`) or given as it is. */
+function servedRouteOf(value: unknown): ServedRoute | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const given = value as { route?: unknown; url?: unknown };
+  const route = (typeof given.url === 'string' ? given : given.route) as ServedRoute | undefined;
+  return typeof route?.url === 'string' ? route : undefined;
+}
 
 export const COMMAND_IDS = Object.keys(COMMANDS);
 

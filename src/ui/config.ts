@@ -89,6 +89,10 @@ export class Config implements vscode.Disposable {
   }
 
   /** Host names the local emulator answers besides loopback ones. */
+  get localApiPort(): number {
+    return this.read('localApiPort');
+  }
+
   get emulatorAllowedHosts(): readonly string[] {
     return this.read('emulatorAllowedHosts');
   }

@@ -7,6 +7,7 @@ import { FunctionActions } from './function-actions';
 import { FunctionsTree } from './functions-tree';
 import { Invoker } from './invoker';
 import { LocalEmulator } from './local-emulator';
+import { LocalApi } from './local-api';
 import { LogPanels } from './log-panel';
 import { LambdaDebugger } from './debug';
 import { Deployer } from './deployer';
@@ -21,6 +22,7 @@ export class Features {
   private invokerValue: Invoker | undefined;
   private localFunctionsValue: LocalFunctions | undefined;
   private emulatorValue: LocalEmulator | undefined;
+  private localApiValue: LocalApi | undefined;
   private awsValue: AwsClients | undefined;
   private resultsValue: ResultView | undefined;
   private functionsTreeValue: FunctionsTree | undefined;
@@ -75,7 +77,7 @@ export class Features {
   }
 
   get localTree(): LocalTree {
-    this.localTreeValue ??= this.ctx.extensionScope.add(new LocalTree(this.localFunctions));
+    this.localTreeValue ??= this.ctx.extensionScope.add(new LocalTree(this.localFunctions, this.localApi));
     return this.localTreeValue;
   }
 
@@ -99,6 +101,11 @@ export class Features {
   /** Whether discovery's threads have started (without starting them). */
   get discoveryStarted(): boolean {
     return this.localFunctionsValue?.threadsStarted === true;
+  }
+
+  get localApi(): LocalApi {
+    this.localApiValue ??= this.ctx.extensionScope.add(new LocalApi(this.ctx, () => this.connections.current()));
+    return this.localApiValue;
   }
 
   get emulator(): LocalEmulator {

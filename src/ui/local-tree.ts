@@ -8,6 +8,8 @@ import { SAVED_EVENTS_FOLDER, SavedEventStore, type SavedEvent } from '../core/e
 import type { DiscoveredLayer, DiscoveryProblem, FunctionSource } from '../core/discovery/types';
 import type { Trigger } from '../core/model/trigger';
 import type { LocalFunction, LocalFunctions } from './local-functions';
+import type { LocalApi } from './local-api';
+import type { ServedApi, ServedRoute } from '../core/http-api/api-process';
 import { describeTrigger, triggerTooltip } from './trigger-rows';
 
 export type LocalNode =
@@ -30,7 +32,10 @@ export type LocalNode =
     }
   | { readonly kind: 'problems'; readonly problems: readonly DiscoveryProblem[] }
   | { readonly kind: 'problem'; readonly file: string; readonly line: number; readonly message: string }
-  | { readonly kind: 'message'; readonly text: string; readonly tooltip?: string };
+  | { readonly kind: 'message'; readonly text: string; readonly tooltip?: string }
+  | { readonly kind: 'servedApis' }
+  | { readonly kind: 'servedApi'; readonly api: ServedApi }
+  | { readonly kind: 'servedRoute'; readonly route: ServedRoute };
 
 /** A function's problem as discovery words it: `<file>:<line>: <sentence>`. */
 const LOCATED = /^(.+?):(\d+): (.*)$/s;
@@ -47,13 +52,16 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
   private readonly stores = new Map<string, SavedEventStore>();
   private readonly disposables: { dispose(): unknown }[];
 
-  constructor(private readonly functions: LocalFunctions) {
+  constructor(
+    private readonly functions: LocalFunctions,
+    private readonly localApi: LocalApi,
+  ) {
     const events = vscode.workspace.createFileSystemWatcher(`**/${SAVED_EVENTS_FOLDER.replaceAll('\\', '/')}/**`);
     const refresh = () => this.changed.fire(undefined);
     events.onDidChange(refresh);
     events.onDidCreate(refresh);
     events.onDidDelete(refresh);
-    this.disposables = [events, this.changed, functions.onDidChange(refresh)];
+    this.disposables = [events, this.changed, functions.onDidChange(refresh), localApi.onDidChange(refresh)];
   }
 
   async getChildren(node?: LocalNode): Promise<LocalNode[]> {
@@ -63,8 +71,12 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
       const groups: LocalNode[] = (Object.keys(GROUPS) as FunctionSource[])
         .map((source) => ({ kind: 'group' as const, source, functions: functions.filter((f) => f.fn.source === source) }))
         .filter((group) => group.functions.length > 0);
-      return problems.length === 0 ? groups : [{ kind: 'problems', problems }, ...groups];
+      // The local API, while it runs, above the functions.
+      const served: LocalNode[] = this.localApi.running ? [{ kind: 'servedApis' }] : [];
+      return [...served, ...(problems.length === 0 ? [] : [{ kind: 'problems' as const, problems }]), ...groups];
     }
+    if (node.kind === 'servedApis') return this.localApi.apis.map((api) => ({ kind: 'servedApi', api }));
+    if (node.kind === 'servedApi') return node.api.routes.map((route) => ({ kind: 'servedRoute', route }));
     if (node.kind === 'group') {
       return node.functions.map((local) => ({ kind: 'localFunction', functionName: local.fn.config.name, local }));
     }
@@ -192,6 +204,32 @@ export class LocalTree implements vscode.TreeDataProvider<LocalNode>, vscode.Dis
           };
         }
         item.contextValue = 'localLayer';
+        return item;
+      }
+      case 'servedApis': {
+        const item = new vscode.TreeItem('Local API', vscode.TreeItemCollapsibleState.Expanded);
+        item.iconPath = new vscode.ThemeIcon('globe');
+        item.description = 'running';
+        item.tooltip = 'The project\'s APIs and function URLs, served on 127.0.0.1 by "Lambda: Start Local API".';
+        item.contextValue = 'servedApis';
+        return item;
+      }
+      case 'servedApi': {
+        const item = new vscode.TreeItem(node.api.id, vscode.TreeItemCollapsibleState.Expanded);
+        item.iconPath = new vscode.ThemeIcon(node.api.kind === 'function URL' ? 'link' : 'server-environment');
+        item.description = `${node.api.kind}${node.api.stage === undefined ? '' : ` · ${node.api.stage}`} · ${node.api.url}`;
+        item.tooltip = `${node.api.kind} ${node.api.id}\n${node.api.url}`;
+        item.contextValue = 'servedApi';
+        return item;
+      }
+      case 'servedRoute': {
+        const { route } = node;
+        const item = new vscode.TreeItem(`${route.method} ${route.path}`, vscode.TreeItemCollapsibleState.None);
+        item.iconPath = new vscode.ThemeIcon('arrow-right');
+        item.description = route.functionName;
+        item.tooltip = `${route.method} ${route.url}\n→ ${route.functionName}`;
+        // Only what a browser sends by itself (a GET) opens there.
+        item.contextValue = route.method === 'GET' || route.method === 'ANY' ? 'servedRoute.get' : 'servedRoute';
         return item;
       }
       case 'problems': {
