@@ -539,6 +539,71 @@ Resources:
     );
   });
 
+  test('OpenAPI definitions: an inline DefinitionBody and a DefinitionUri file give the functions their routes; a file that does not parse is a problem at DefinitionUri', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'lwb-openapi-'));
+    try {
+      writeFileSync(
+        join(folder, 'rest.yaml'),
+        [
+          'openapi: 3.0.1',
+          'paths:',
+          '  /{proxy+}:',
+          '    x-amazon-apigateway-any-method:',
+          '      x-amazon-apigateway-integration:',
+          '        type: aws_proxy',
+          '        httpMethod: POST',
+          '        uri: !Sub arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Fn.Arn}/invocations',
+        ].join('\n'),
+      );
+      writeFileSync(join(folder, 'broken.yaml'), 'paths: [\n');
+      const file = join(folder, 'template.yaml');
+      const text = [
+        'Resources:',
+        '  Fn:',
+        '    Type: AWS::Serverless::Function',
+        '    Properties: { Handler: app.handler, Runtime: nodejs22.x }',
+        '  Http:',
+        '    Type: AWS::Serverless::HttpApi',
+        '    Properties:',
+        '      DefinitionBody:',
+        '        openapi: 3.0.1',
+        '        paths:',
+        '          /orders:',
+        '            get:',
+        '              x-amazon-apigateway-integration:',
+        '                type: aws_proxy',
+        '                payloadFormatVersion: "2.0"',
+        '                uri: !GetAtt Fn.Arn',
+        '  Rest:',
+        '    Type: AWS::Serverless::Api',
+        '    Properties: { StageName: v1, DefinitionUri: rest.yaml }',
+        '  Broken:',
+        '    Type: AWS::Serverless::Api',
+        '    Properties:',
+        '      StageName: v1',
+        '      DefinitionUri: broken.yaml',
+      ].join('\n');
+      const [fn] = parseTemplate(text, file);
+      assert.deepEqual(fn?.triggers, [
+        { kind: 'route', api: 'http', apiId: 'Http', method: 'GET', path: '/orders', payloadVersion: '2.0' },
+        { kind: 'route', api: 'rest', apiId: 'Rest', method: 'ANY', path: '/{proxy+}', payloadVersion: '1.0' },
+      ]);
+      const located = parseLocatedYaml(text);
+      assert.ok(located.ok);
+      const broken = templateApis(located.yaml.value, file, {}, located.yaml).find((api) => api.logicalId === 'Broken');
+      assert.equal(broken?.problems?.length, 1);
+      assert.equal(broken.problems[0]?.line, 24, 'the line of DefinitionUri');
+      assert.match(
+        broken.problems[0]?.message ?? '',
+        new RegExp(
+          `^Broken: its OpenAPI definition ${join(folder, 'broken.yaml').replaceAll('/', '\\/')}:\\d+ does not parse: .+\\. Fix it, and its routes are served\\.$`,
+        ),
+      );
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   test('invalid YAML names the file and the problem', () => {
     assert.throws(
       () => parseTemplate('Resources: [', path),

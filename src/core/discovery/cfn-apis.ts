@@ -3,7 +3,8 @@
 // a ParentId) and `Method`s whose Lambda proxy integration (`AWS_PROXY`) names a function in its Uri;
 // an HTTP API as `AWS::ApiGatewayV2::Api` with `Route`s (RouteKey `GET /items/{id}` or `$default`)
 // whose Target is an `Integration` naming a function. Each route becomes a route trigger of that
-// function, and each API is declared with its stage, name, CORS and binary media types.
+// function, and each API is declared with its stage, name, CORS and binary media types. An
+// OpenAPI definition's Lambda proxy integrations (SAM's DefinitionBody) give routes the same way.
 import type { ApiSettings } from '../model/api-settings';
 import type { RouteTrigger } from '../model/trigger';
 import { httpCors, IMPLICIT_STAGE } from './api-settings';
@@ -124,6 +125,42 @@ export function cloudFormationRoutes(resources: Resources): Map<string, RouteTri
         payloadVersion: text(integration?.properties['PayloadFormatVersion']) === '1.0' ? '1.0' : '2.0',
         ...(authorizer === undefined ? {} : { authorizer }),
       });
+    }
+  }
+  return routes;
+}
+
+const OPENAPI_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'x-amazon-apigateway-any-method']);
+
+/**
+ * The routes an API's OpenAPI definition (SAM's DefinitionBody, or the file DefinitionUri names)
+ * gives functions: each path's methods whose `x-amazon-apigateway-integration` is a Lambda proxy
+ * (`aws_proxy`) naming a function of the template in its uri, by function logical id.
+ */
+export function openApiRoutes(
+  resources: Resources,
+  apiId: string,
+  kind: 'rest' | 'http',
+  definition: Raw,
+): Map<string, RouteTrigger[]> {
+  const routes = new Map<string, RouteTrigger[]>();
+  for (const [path, item] of Object.entries(asRecord(asRecord(definition)?.['paths']) ?? {})) {
+    for (const [method, operation] of Object.entries(asRecord(item) ?? {})) {
+      if (!OPENAPI_METHODS.has(method.toLowerCase())) continue;
+      const integration = asRecord(asRecord(operation)?.['x-amazon-apigateway-integration']);
+      if (text(integration?.['type'])?.toLowerCase() !== 'aws_proxy') continue;
+      const fn = functionIn(resources, integration?.['uri']);
+      if (fn === undefined) continue;
+      const version = text(integration?.['payloadFormatVersion']);
+      const route: RouteTrigger = {
+        kind: 'route',
+        api: kind,
+        apiId,
+        method: method.toLowerCase() === 'x-amazon-apigateway-any-method' ? 'ANY' : method.toUpperCase(),
+        path: path === '$default' ? '$default' : path,
+        payloadVersion: kind === 'rest' || version === '1.0' ? '1.0' : '2.0',
+      };
+      routes.set(fn, [...(routes.get(fn) ?? []), route]);
     }
   }
   return routes;

@@ -20,7 +20,7 @@ import { isRuntime } from '../runtimes';
 import { parseLocatedYaml, type LocatedYaml } from './cfn-yaml';
 import { readEsbuildSettings } from '../bundle/esbuild-settings';
 import { samApiSettings } from './api-settings';
-import { cloudFormationApis, cloudFormationRoutes } from './cfn-apis';
+import { cloudFormationApis, cloudFormationRoutes, openApiRoutes } from './cfn-apis';
 import type { ApiSettings } from '../model/api-settings';
 import { ARN_SERVICES, PRINCIPAL_SERVICES, type Trigger } from '../model/trigger';
 import {
@@ -133,6 +133,12 @@ export function templateFunctions(
   const refused = parameterValueProblem(template, options, path, lineOf);
   const pointing = triggersPointingAt(resources, resolver);
   const cfnRoutes = cloudFormationRoutes(resources);
+  for (const { logicalId, kind, definition } of apiDefinitions(resources, resolver, path)) {
+    if (definition === undefined) continue;
+    for (const [fn, routes] of openApiRoutes(resources, logicalId, kind, definition)) {
+      cfnRoutes.set(fn, [...(cfnRoutes.get(fn) ?? []), ...routes]);
+    }
+  }
   const functions: TemplateFunction[] = [];
   for (const [logicalId, resource] of Object.entries(resources)) {
     const body = asObject(resource);
@@ -271,6 +277,81 @@ export function templateLayers(
   return layers;
 }
 
+/**
+ * The OpenAPI definitions of the template's SAM APIs: DefinitionBody inline, or the local file that
+ * DefinitionUri or an `AWS::Include` in DefinitionBody names; a file that cannot be read or parsed
+ * is a problem at the property's line.
+ */
+function apiDefinitions(
+  resources: JsonObject,
+  resolver: Resolver,
+  templatePath: string,
+  lineOf: (keys: readonly string[]) => number | undefined = () => undefined,
+): { logicalId: string; kind: 'rest' | 'http'; definition?: Json; problem?: { line: number; message: string } }[] {
+  const found: { logicalId: string; kind: 'rest' | 'http'; definition?: Json; problem?: { line: number; message: string } }[] =
+    [];
+  for (const [logicalId, resource] of Object.entries(resources)) {
+    const body = asObject(resource);
+    const kind = typeof body?.['Type'] === 'string' ? API_TYPES[body['Type']] : undefined;
+    if (kind === undefined) continue;
+    const condition = body?.['Condition'];
+    if (typeof condition === 'string' && resolver.holds(condition, `${logicalId}.Condition`, []) === false) continue;
+    const properties = asObject(body?.['Properties']) ?? {};
+    const inline = asObject(properties['DefinitionBody']);
+    // `DefinitionBody: Fn::Transform: { Name: AWS::Include, Parameters: { Location: api.yaml } }`.
+    const transform = asObject(inline?.['Fn::Transform']);
+    const includePath = asObject(transform?.['Parameters'] ?? null)?.['Location'];
+    const uri = properties['DefinitionUri'];
+    const file = typeof uri === 'string' ? uri : typeof includePath === 'string' ? includePath : undefined;
+    if (file === undefined) {
+      if (inline !== undefined && transform === undefined) found.push({ logicalId, kind, definition: inline });
+      continue;
+    }
+    const property = typeof properties['DefinitionUri'] === 'string' ? 'DefinitionUri' : 'DefinitionBody';
+    const line = lineOf(['Resources', logicalId, 'Properties', property]) ?? lineOf(['Resources', logicalId]) ?? 1;
+    if (/^s3:\/\//i.test(file)) {
+      found.push({
+        logicalId,
+        kind,
+        problem: {
+          line,
+          message: `${logicalId}: its OpenAPI definition is in S3 (${file}), which a local run cannot read; its routes are not served. Point ${property} at the local file.`,
+        },
+      });
+      continue;
+    }
+    const definitionPath = resolve(dirname(templatePath), file);
+    let text: string;
+    try {
+      text = readFileSync(definitionPath, 'utf8');
+    } catch (error) {
+      found.push({
+        logicalId,
+        kind,
+        problem: {
+          line,
+          message: `${logicalId}: its OpenAPI definition ${file} cannot be read (${(error as Error).message}); its routes are not served. Fix ${property}.`,
+        },
+      });
+      continue;
+    }
+    const parsed = parseLocatedYaml(text);
+    if (!parsed.ok) {
+      found.push({
+        logicalId,
+        kind,
+        problem: {
+          line,
+          message: `${logicalId}: its OpenAPI definition ${definitionPath}:${parsed.error.line} does not parse: ${parsed.error.message}. Fix it, and its routes are served.`,
+        },
+      });
+      continue;
+    }
+    found.push({ logicalId, kind, definition: parsed.yaml.value as Json });
+  }
+  return found;
+}
+
 /** An API the template declares (AWS::Serverless::Api or HttpApi), or one SAM creates for its functions' events. */
 export interface TemplateApi {
   /** Its logical id; `ServerlessRestApi` and `ServerlessHttpApi` for the implicit ones. */
@@ -281,6 +362,8 @@ export interface TemplateApi {
   /** Its line; the implicit ones', their Globals section's (or 1). */
   readonly line: number;
   readonly settings: ApiSettings;
+  /** What keeps its routes from being read (an OpenAPI file that does not parse), at a line of the template. */
+  readonly problems?: readonly { readonly line: number; readonly message: string }[];
 }
 
 const API_TYPES: Readonly<Record<string, 'rest' | 'http'>> = {
@@ -304,6 +387,11 @@ export function templateApis(parsed: unknown, path: string, options: TemplateOpt
     line: lineOf(['Globals', kind === 'rest' ? 'Api' : 'HttpApi']) ?? 1,
     settings: samApiSettings(kind, globalsOf(kind), resolve(kind)),
   }));
+  const definitionProblems = new Map(
+    apiDefinitions(resources, resolver, path, lineOf).flatMap((d) =>
+      d.problem === undefined ? [] : [[d.logicalId, d.problem] as const],
+    ),
+  );
   for (const api of cloudFormationApis(resources, resolve('Resources'))) {
     apis.push({ ...api, line: lineOf(['Resources', api.logicalId]) ?? 1 });
   }
@@ -314,11 +402,13 @@ export function templateApis(parsed: unknown, path: string, options: TemplateOpt
     const condition = body?.['Condition'];
     if (typeof condition === 'string' && resolver.holds(condition, `${logicalId}.Condition`, []) === false) continue;
     const properties = mergeGlobals(globalsOf(kind), asObject(body?.['Properties']) ?? {});
+    const problem = definitionProblems.get(logicalId);
     apis.push({
       logicalId,
       kind,
       line: lineOf(['Resources', logicalId]) ?? 1,
       settings: samApiSettings(kind, properties, resolve(logicalId)),
+      ...(problem === undefined ? {} : { problems: [problem] }),
     });
   }
   return apis;

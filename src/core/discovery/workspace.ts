@@ -450,8 +450,9 @@ class WorkspaceScan {
           this.layerFound(layer.contentDir, layer.problems, file);
         }
         for (const api of templateApis(yaml.value, file, options, yaml)) {
-          const { logicalId, settings, ...rest } = api;
+          const { logicalId, settings, problems, ...rest } = api;
           this.apis.push({ id: logicalId, file, ...rest, settings });
+          for (const { line, message } of problems ?? []) this.problems.push({ file, line, column: 0, message });
         }
         for (const fn of templateFunctions(yaml.value, file, options, yaml)) {
           const draft: Draft = {
