@@ -376,6 +376,22 @@ describe('lambda-workbench reads any project: a template, its nested application
   test('project --json: what a serverless.yml (v3, serverless-esbuild) holds, as the editor sees it', () => {
     const result = runIn(join(projects, 'serverless-esbuild'), ['project', '--json', '--stage', 'prod']);
     assert.equal(result.code, 0, result.stderr);
+    // `cors: true` on the http event: any origin, the Framework's usual headers.
+    const frameworkCors = {
+      allowOrigins: ['*'],
+      allowMethods: [],
+      allowHeaders: [
+        'Content-Type',
+        'X-Amz-Date',
+        'Authorization',
+        'X-Api-Key',
+        'X-Amz-Security-Token',
+        'X-Amz-User-Agent',
+        'X-Amzn-Trace-Id',
+      ],
+      exposeHeaders: [],
+      allowCredentials: false,
+    };
     const common = {
       source: 'serverless',
       file: 'serverless.yml',
@@ -410,7 +426,9 @@ describe('lambda-workbench reads any project: a template, its nested application
           handler: 'src/goodbye.handler',
           timeoutSeconds: 6,
           deployedName: 'greetings-prod-goodbye',
-          triggers: [{ kind: 'route', api: 'rest', method: 'POST', path: '/goodbye', payloadVersion: '1.0' }],
+          triggers: [
+            { kind: 'route', api: 'rest', method: 'POST', path: '/goodbye', payloadVersion: '1.0', cors: frameworkCors },
+          ],
           layers: [],
           handlerCode: 'src/goodbye.ts:1',
         },
@@ -434,7 +452,7 @@ describe('lambda-workbench reads any project: a template, its nested application
           stageName: 'prod',
           authorizers: [],
           binaryMediaTypes: [],
-          routes: [{ method: 'POST', path: '/goodbye', payloadVersion: '1.0', functionName: 'goodbye' }],
+          routes: [{ method: 'POST', path: '/goodbye', payloadVersion: '1.0', cors: frameworkCors, functionName: 'goodbye' }],
         },
       ],
       layers: [
@@ -476,6 +494,43 @@ describe('lambda-workbench reads any project: a template, its nested application
       assert.equal((await invokeHttp(url, 'greetings-prod-goodbye', {})).body['body'], 'bye');
     } finally {
       child.kill('SIGTERM');
+    }
+  });
+
+  test("start-api in a serverless.yml folder: the HTTP API at the root, the REST API under the stage, an http event's cors answering preflights", async () => {
+    const child = spawn(process.execPath, [cli, 'start-api', '--stage', 'prod', '--port', '0'], {
+      cwd: join(projects, 'serverless-esbuild'),
+      stdio: ['ignore', 'ignore', 'pipe'],
+      detached: true,
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    try {
+      while (!/^start-api ready: 2 API\(s\)$/m.test(stderr)) {
+        if (child.exitCode !== null) assert.fail(`start-api exited: ${stderr}`);
+        await sleep(25);
+      }
+      const http = /^HTTP API HttpApi \(stage \$default\): (http:\S+)$/m.exec(stderr)?.[1] ?? '';
+      const rest = /^REST API ApiGatewayRestApi \(stage prod\): (http:\S+)$/m.exec(stderr)?.[1] ?? '';
+      assert.match(rest, /\/prod$/);
+      const hello = await fetch(`${http}/hello/ada`);
+      assert.deepEqual([hello.status, await hello.text()], [200, 'HELLO, ADA (PROD)!']);
+      const preflight = await fetch(`${rest}/goodbye`, {
+        method: 'OPTIONS',
+        headers: { Origin: 'http://localhost:5173', 'Access-Control-Request-Method': 'POST' },
+      });
+      assert.deepEqual(
+        [
+          preflight.status,
+          preflight.headers.get('access-control-allow-origin'),
+          preflight.headers.get('access-control-allow-methods'),
+        ],
+        [200, '*', 'OPTIONS,POST'],
+      );
+      const bye = await fetch(`${rest}/goodbye`, { method: 'POST', body: '{}' });
+      assert.deepEqual([bye.status, await bye.text()], [200, 'bye']);
+    } finally {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
     }
   });
 

@@ -3,6 +3,7 @@
 // raw values, since a logical id like `OrdersQueue` says more to a reader than the ARN it stands
 // for; ARNs come from the resolved values, when a local run can know them.
 import { httpCors } from './api-settings';
+import type { ApiCors } from '../model/api-settings';
 import {
   principalOfService,
   type EventSourceTrigger,
@@ -218,6 +219,42 @@ function serverlessAuthorizer(value: Raw): string | undefined {
   return text(record?.['name']) ?? (record?.['type'] === 'aws_iam' ? 'AWS_IAM' : referenceLabel(record?.['arn']));
 }
 
+/** The headers the Framework allows for `cors: true` on an `http` event. */
+const SERVERLESS_CORS_HEADERS = [
+  'Content-Type',
+  'X-Amz-Date',
+  'Authorization',
+  'X-Api-Key',
+  'X-Amz-Security-Token',
+  'X-Amz-User-Agent',
+  'X-Amzn-Trace-Id',
+];
+
+/** An `http` event's `cors`: `true` (any origin, the Framework's headers), or `{ origin(s), headers, allowCredentials, maxAge }`. */
+function serverlessRouteCors(value: Raw): ApiCors | undefined {
+  if (value === true) {
+    return {
+      allowOrigins: ['*'],
+      allowMethods: [],
+      allowHeaders: SERVERLESS_CORS_HEADERS,
+      exposeHeaders: [],
+      allowCredentials: false,
+    };
+  }
+  const record = asRecord(value);
+  if (record === undefined) return undefined;
+  const origins = strings(record['origins']) ?? (text(record['origin']) === undefined ? ['*'] : [text(record['origin']) ?? '*']);
+  const maxAge = Number(record['maxAge']);
+  return {
+    allowOrigins: origins,
+    allowMethods: [],
+    allowHeaders: strings(record['headers']) ?? SERVERLESS_CORS_HEADERS,
+    exposeHeaders: [],
+    allowCredentials: record['allowCredentials'] === true,
+    ...(Number.isFinite(maxAge) && record['maxAge'] !== undefined ? { maxAge } : {}),
+  };
+}
+
 /** One serverless.yml event (`- http: ...`, `- sqs: ...`) as its triggers (a schedule may hold several rates). */
 export function serverlessEventTriggers(event: Raw, context: ServerlessEventContext): Trigger[] {
   const record = asRecord(event);
@@ -233,6 +270,7 @@ export function serverlessEventTriggers(event: Raw, context: ServerlessEventCont
       const [method, path] = typeof value === 'string' ? value.trim().split(/\s+/) : [p['method'], p['path']];
       const catchAll = api === 'http' && (path === '*' || (typeof value === 'string' && value.trim() === '*'));
       const authorizer = serverlessAuthorizer(p['authorizer']);
+      const cors = api === 'rest' ? serverlessRouteCors(p['cors']) : undefined;
       return [
         {
           kind: 'route',
@@ -241,6 +279,7 @@ export function serverlessEventTriggers(event: Raw, context: ServerlessEventCont
           path: catchAll ? '$default' : (routePath(path) ?? '/'),
           payloadVersion: api === 'rest' ? '1.0' : context.httpApiPayload,
           ...(authorizer === undefined ? {} : { authorizer }),
+          ...(cors === undefined ? {} : { cors }),
         },
       ];
     }

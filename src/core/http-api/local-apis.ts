@@ -40,6 +40,7 @@ export function localApis(project: Pick<Project, 'apis' | 'functions'>): { apis:
           payloadVersion: route.payloadVersion,
           ...(authorizer?.type === 'lambda' || (authorizer?.type === 'jwt' && api.kind === 'http') ? { authorizer } : {}),
           ...(route.authorizationScopes === undefined ? {} : { authorizationScopes: route.authorizationScopes }),
+          ...(route.cors === undefined ? {} : { cors: route.cors }),
         };
       }),
     }));

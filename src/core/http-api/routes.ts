@@ -77,13 +77,17 @@ export class RouteTable<R extends RoutePattern> {
    * API's one resource (the most specific path), every matching route of an HTTP API.
    */
   methodsAt(path: string): string[] {
+    return [...new Set(this.routesAt(path).map((route) => route.method))];
+  }
+
+  /** The routes at the path `path` reaches (see methodsAt). */
+  routesAt(path: string): R[] {
     const parts = splitPath(path);
     const matching = this.compiled
       .filter(({ segments }) => matchSegments(segments, parts, this.value) !== undefined)
       .map(({ route, segments }) => ({ route, rank: segments.map((s) => RANK[s.kind]) }));
     const best = this.kind === 'rest' ? mostSpecific(matching) : undefined;
-    const methods = matching.filter((m) => best === undefined || m.route.path === best.route.path).map((m) => m.route.method);
-    return [...new Set(methods)];
+    return matching.filter((m) => best === undefined || m.route.path === best.route.path).map((m) => m.route);
   }
 }
 

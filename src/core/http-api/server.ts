@@ -26,6 +26,8 @@ export interface LocalRoute {
   readonly authorizer?: ApiAuthorizer;
   /** The scopes a JWT authorizer requires (one of them). */
   readonly authorizationScopes?: readonly string[];
+  /** A REST route's own CORS (serverless.yml's `cors`), answered at its path when the API has none. */
+  readonly cors?: ApiCors;
 }
 
 export interface LocalApi {
@@ -203,19 +205,23 @@ export async function startApiServer(first: LocalApi, options: ApiServerOptions)
 
   /** The service's own answer to a CORS preflight, when it gives one. */
   function preflightAnswer(api: LocalApi, table: RouteTable<LocalRoute>, request: ApiRequest): GatewayResponse | undefined {
-    if (api.cors === undefined) return undefined;
     if (api.kind === 'rest') {
-      // SAM's OPTIONS method on every path of the API, answered without calling a function.
+      // The OPTIONS method SAM adds to every path of an API with Cors (the Framework, to each path
+      // whose event has `cors`), answered without calling a function.
       if (request.method !== 'OPTIONS') return undefined;
-      const methods = table.methodsAt(request.path);
-      if (methods.length === 0) return undefined;
+      const routes = table.routesAt(request.path);
+      const cors = api.cors ?? routes.find((route) => route.cors !== undefined)?.cors;
+      if (routes.length === 0 || cors === undefined) return undefined;
       return {
         statusCode: 200,
-        headers: [...restPreflight(api.cors, methods), ['Content-Type', 'application/json']],
+        headers: [
+          ...restPreflight(cors, [...new Set(routes.map((route) => route.method))]),
+          ['Content-Type', 'application/json'],
+        ],
         body: Buffer.from('{}'),
       };
     }
-    if (!isPreflight(request)) return undefined;
+    if (api.cors === undefined || !isPreflight(request)) return undefined;
     // A `$default` route takes preflights when no route of the path would; otherwise the service answers.
     const methods = table.methodsAt(request.path);
     if (methods.length === 0 && api.routes.some((route) => route.path === '$default')) return undefined;

@@ -24,6 +24,8 @@ export interface RouteTrigger {
   readonly authorizer?: string;
   /** The OAuth scopes a JWT authorizer requires of the route's callers (one of them). */
   readonly authorizationScopes?: readonly string[];
+  /** CORS of this route alone (serverless.yml's `cors` on an `http` event), where the API has none of its own. */
+  readonly cors?: ApiCors;
 }
 
 /** The function's own HTTPS endpoint. */

@@ -5,7 +5,7 @@
 // a problem, since API Gateway keeps only one route per pair.
 import type { DeclaredApi, DiscoveredFunction, DiscoveryProblem } from '../discovery/types';
 import { IMPLICIT_STAGE } from '../discovery/api-settings';
-import type { ApiSettings } from '../model/api-settings';
+import type { ApiCors, ApiSettings } from '../model/api-settings';
 import type { RouteTrigger } from '../model/trigger';
 
 export interface ProjectApi extends ApiSettings {
@@ -24,6 +24,8 @@ export interface ApiRoute {
   readonly payloadVersion: '1.0' | '2.0';
   readonly authorizer?: string;
   readonly authorizationScopes?: readonly string[];
+  /** Its own CORS (serverless.yml's `cors` on an `http` event). */
+  readonly cors?: ApiCors;
   /** The function it invokes, by its name in the project. */
   readonly functionName: string;
 }
@@ -103,6 +105,7 @@ function routeOf(trigger: RouteTrigger, functionName: string): ApiRoute {
     payloadVersion: trigger.payloadVersion,
     ...(trigger.authorizer === undefined ? {} : { authorizer: trigger.authorizer }),
     ...(trigger.authorizationScopes === undefined ? {} : { authorizationScopes: trigger.authorizationScopes }),
+    ...(trigger.cors === undefined ? {} : { cors: trigger.cors }),
     functionName,
   };
 }
