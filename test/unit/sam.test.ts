@@ -604,6 +604,33 @@ Resources:
     }
   });
 
+  test('a Lambda proxy integration that names no function of the template is a problem at its resource; the other routes serve', () => {
+    const text = [
+      'Resources:',
+      '  Rest:',
+      '    Type: AWS::ApiGateway::RestApi',
+      '  Elsewhere:',
+      '    Type: AWS::ApiGateway::Method',
+      '    Properties:',
+      '      RestApiId: !Ref Rest',
+      '      ResourceId: !GetAtt Rest.RootResourceId',
+      '      HttpMethod: GET',
+      '      Integration:',
+      '        Type: AWS_PROXY',
+      '        Uri: arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:other/invocations',
+    ].join('\n');
+    const located = parseLocatedYaml(text);
+    assert.ok(located.ok);
+    const problems = templateApis(located.yaml.value, path, {}, located.yaml).flatMap((api) => api.problems ?? []);
+    assert.deepEqual(problems, [
+      {
+        line: 4,
+        message:
+          'Elsewhere: its Lambda proxy integration names no function of this template, so its route is not served locally.',
+      },
+    ]);
+  });
+
   test('invalid YAML names the file and the problem', () => {
     assert.throws(
       () => parseTemplate('Resources: [', path),

@@ -166,6 +166,58 @@ export function openApiRoutes(
   return routes;
 }
 
+/**
+ * The Lambda proxy integrations that name no function of the template (a function of another stack,
+ * an ARN typed in): their routes cannot be served here. By the logical id of the method, route or
+ * API that declares each, with a sentence that says so.
+ */
+export function unservedIntegrations(
+  resources: Resources,
+  definitions: readonly { logicalId: string; definition: Raw }[],
+): { logicalId: string; message: string }[] {
+  const found: { logicalId: string; message: string }[] = [];
+  for (const id of Object.keys(resources)) {
+    const resource = resourceOf(resources, id);
+    if (resource?.type === 'AWS::ApiGateway::Method') {
+      const integration = asRecord(resource.properties['Integration']);
+      if (integration?.['Type'] === 'AWS_PROXY' && functionIn(resources, integration['Uri']) === undefined) {
+        found.push({
+          logicalId: id,
+          message: `${id}: its Lambda proxy integration names no function of this template, so its route is not served locally.`,
+        });
+      }
+    } else if (
+      resource?.type === 'AWS::ApiGatewayV2::Integration' &&
+      text(resource.properties['IntegrationType']) === 'AWS_PROXY'
+    ) {
+      const uri = resource.properties['IntegrationUri'];
+      // An HTTP API proxies to Lambda by a function ARN; an HTTP URL is a proxy to a service elsewhere.
+      if (typeof uri === 'string' && /^https?:/.test(uri)) continue;
+      if (functionIn(resources, uri) === undefined) {
+        found.push({
+          logicalId: id,
+          message: `${id}: its integration names no function of this template, so the routes to it are not served locally.`,
+        });
+      }
+    }
+  }
+  for (const { logicalId, definition } of definitions) {
+    for (const [path, item] of Object.entries(asRecord(asRecord(definition)?.['paths']) ?? {})) {
+      for (const [method, operation] of Object.entries(asRecord(item) ?? {})) {
+        const integration = asRecord(asRecord(operation)?.['x-amazon-apigateway-integration']);
+        if (!OPENAPI_METHODS.has(method.toLowerCase()) || text(integration?.['type'])?.toLowerCase() !== 'aws_proxy') continue;
+        if (functionIn(resources, integration?.['uri']) === undefined) {
+          found.push({
+            logicalId,
+            message: `${logicalId}: ${method.toUpperCase()} ${path} integrates with no function of this template, so it is not served locally.`,
+          });
+        }
+      }
+    }
+  }
+  return found;
+}
+
 /** The logical id of a resource of `type` that a value refers to anywhere inside it. */
 function referencedIn(value: Raw, type: string, resources: Resources, depth = 0): string | undefined {
   if (depth > 10) return undefined;

@@ -20,7 +20,7 @@ import { isRuntime } from '../runtimes';
 import { parseLocatedYaml, type LocatedYaml } from './cfn-yaml';
 import { readEsbuildSettings } from '../bundle/esbuild-settings';
 import { samApiSettings } from './api-settings';
-import { cloudFormationApis, cloudFormationRoutes, openApiRoutes } from './cfn-apis';
+import { cloudFormationApis, cloudFormationRoutes, openApiRoutes, unservedIntegrations } from './cfn-apis';
 import type { ApiSettings } from '../model/api-settings';
 import { ARN_SERVICES, PRINCIPAL_SERVICES, type Trigger } from '../model/trigger';
 import {
@@ -387,11 +387,15 @@ export function templateApis(parsed: unknown, path: string, options: TemplateOpt
     line: lineOf(['Globals', kind === 'rest' ? 'Api' : 'HttpApi']) ?? 1,
     settings: samApiSettings(kind, globalsOf(kind), resolve(kind)),
   }));
+  const definitions = apiDefinitions(resources, resolver, path, lineOf);
   const definitionProblems = new Map(
-    apiDefinitions(resources, resolver, path, lineOf).flatMap((d) =>
-      d.problem === undefined ? [] : [[d.logicalId, d.problem] as const],
-    ),
+    definitions.flatMap((d) => (d.problem === undefined ? [] : [[d.logicalId, d.problem] as const])),
   );
+  // Integrations that reach no function here are said once each, at their resource, with the first API.
+  const unserved = unservedIntegrations(
+    resources,
+    definitions.flatMap((d) => (d.definition === undefined ? [] : [{ logicalId: d.logicalId, definition: d.definition }])),
+  ).map(({ logicalId, message }) => ({ line: lineOf(['Resources', logicalId]) ?? 1, message }));
   for (const api of cloudFormationApis(resources, resolve('Resources'))) {
     apis.push({ ...api, line: lineOf(['Resources', api.logicalId]) ?? 1 });
   }
@@ -411,6 +415,8 @@ export function templateApis(parsed: unknown, path: string, options: TemplateOpt
       ...(problem === undefined ? {} : { problems: [problem] }),
     });
   }
+  const [first] = apis;
+  if (first !== undefined && unserved.length > 0) apis[0] = { ...first, problems: [...(first.problems ?? []), ...unserved] };
   return apis;
 }
 
