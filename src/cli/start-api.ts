@@ -51,12 +51,14 @@ export async function startApi(args: string[]): Promise<void> {
     throw error;
   }
   const servers: ApiServer[] = [];
+  /** The port the next API takes: one past the last given, never one a stopped API had. */
+  let nextPort = firstPort;
   // Access lines and warnings go to standard error whatever --json-logs does with the functions' records.
   const said = batchedWriter(process.stderr);
   const { apis, warnings } = localApis(running.project);
   const serverOptions = (api: LocalApi): ApiServerOptions => ({
     // A new API after a reload takes the port after the last one.
-    port: firstPort === 0 ? 0 : firstPort + servers.length,
+    port: firstPort === 0 ? 0 : nextPort++,
     callers,
     accountId: '123456789012',
     region: values.region,
@@ -80,10 +82,11 @@ export async function startApi(args: string[]): Promise<void> {
           '"lambda-workbench serve" serves the functions over the Invoke API meanwhile.',
       );
     }
-    for (const [index, api] of apis.entries()) {
-      const port = firstPort === 0 ? 0 : firstPort + index;
+    for (const api of apis) {
+      const options = serverOptions(api);
+      const { port } = options;
       servers.push(
-        await startApiServer(api, { ...serverOptions(api), port }).catch((error: unknown) => {
+        await startApiServer(api, options).catch((error: unknown) => {
           if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
             throw new WorkbenchError(
               `Port ${port} is in use, so ${api.id} cannot be served there. Choose another first port with --port (APIs take consecutive ports).`,
@@ -111,14 +114,18 @@ export async function startApi(args: string[]): Promise<void> {
   }
   // The line a supervising process (the editor) waits for: every API above is served.
   process.stderr.write(`start-api ready: ${apis.length} API(s)\n`);
-  const reloads = watchProject(running.project, () => reload());
+  let reloads = watchProject(running.project, () => reload());
   const served = new ServedFunctions(running);
   let reloading = Promise.resolve();
   /** Reads the project again and serves what it says now: its functions, and each API's routes. */
   const reload = () => {
     reloading = reloading.then(async () => {
       try {
-        const project = await loadProject(values);
+        // Not synthesized again: a synth rewrites the cloud assembly, which would read as another change.
+        const project = await loadProject({ ...values, synth: false });
+        // What the project is read from now (a template that nests another...) is what is watched.
+        reloads.close();
+        reloads = watchProject(project, () => reload());
         await served.apply(project.functions.filter((fn) => fn.problems.length === 0).map((fn) => fn.config));
         const next = localApis(project);
         for (const warning of next.warnings) said.write(`warning: ${warning}\n`);
@@ -128,10 +135,14 @@ export async function startApi(args: string[]): Promise<void> {
           const before = apis[index];
           const server = servers[index];
           if (before === undefined || server === undefined) {
-            const started = await startApiServer(api, serverOptions(api));
-            apis.push(api);
-            servers.push(started);
-            changes.push(`${api.id} is new, at ${started.url}`);
+            try {
+              const started = await startApiServer(api, serverOptions(api));
+              apis.push(api);
+              servers.push(started);
+              changes.push(`${api.id} is new, at ${started.url}`);
+            } catch (error) {
+              changes.push(`${api.id} is new but cannot be served: ${(error as Error).message}`);
+            }
             continue;
           }
           const said = routeChanges(before, api);
@@ -153,6 +164,10 @@ export async function startApi(args: string[]): Promise<void> {
         said.flush();
         process.stderr.write(
           `[reload] ${running.project.description} changed: ${changes.length === 0 ? 'the routes are as before' : changes.join('; ')}; serving ${project.functions.length} function(s).\n`,
+        );
+        // Announced again, as at start, for a supervising process to read.
+        process.stderr.write(
+          `${apis.map((api, i) => describe(api, servers[i]?.url ?? '')).join('')}start-api ready: ${apis.length} API(s)\n`,
         );
       } catch (error) {
         running.output.flush();

@@ -11,6 +11,8 @@ import type { Ctx } from './ctx';
 
 export class LocalApi implements vscode.Disposable {
   private process: ApiProcess | undefined;
+  /** Counts starts and stops, so a start that a stop overtook knows it. */
+  private generation = 0;
   private starting: Promise<void> | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires when the API starts or stops. */
@@ -45,6 +47,8 @@ export class LocalApi implements vscode.Disposable {
   }
 
   async stop(): Promise<void> {
+    // A start still under way is abandoned: what it starts is stopped as soon as it is up.
+    this.generation++;
     const running = this.process;
     this.process = undefined;
     this.status.hide();
@@ -76,6 +80,7 @@ export class LocalApi implements vscode.Disposable {
 
   private async launch(): Promise<void> {
     await this.stop();
+    const generation = this.generation;
     const folder = await this.folder();
     if (folder === undefined) return;
     const nodePath = findExecutable('node', process.env['PATH'] ?? '');
@@ -95,6 +100,7 @@ export class LocalApi implements vscode.Disposable {
           ...(profile === undefined ? {} : { profile }),
           onLog: (record) => this.output.appendLine(`[${record.functionName}] ${record.message}`),
           onLine: (line) => this.output.appendLine(line),
+          onApis: () => this.changed.fire(),
           onExit: (code, tail) => {
             this.process = undefined;
             this.status.hide();
@@ -108,6 +114,10 @@ export class LocalApi implements vscode.Disposable {
           },
         }),
     );
+    if (generation !== this.generation) {
+      await started.stop();
+      return;
+    }
     this.process = started;
     for (const api of started.apis) this.output.appendLine(`${api.kind} ${api.id}: ${api.url}`);
     const [first] = started.apis;

@@ -266,6 +266,8 @@ describe('start-api on a SAM project: a REST API, an HTTP API and a function URL
     assert.deepEqual([...png.body], [0x89, 0x50, 0x4e, 0x47]);
     const teapot = await send(`${http()}/shapes/status-text`, 'GET');
     assert.deepEqual([teapot.status, teapot.body.toString()], [418, 'teapot']);
+    const framed = await send(`${http()}/shapes/framed`, 'GET');
+    assert.deepEqual([framed.status, framed.headers['content-length'], framed.body.toString()], [200, '5', 'short']);
     const failed = await send(`${http()}/shapes/error`, 'GET');
     assert.deepEqual([failed.status, json(failed)], [500, { message: 'Internal Server Error' }]);
     await waitForLine(
@@ -286,6 +288,13 @@ describe('start-api on a SAM project: a REST API, an HTTP API and a function URL
     assert.equal(asText.body.toString(), Buffer.from([0x89, 0x50, 0x4e, 0x47]).toString('base64'));
     const teapot = await send(`${rest()}/shapes/status-text`, 'GET');
     assert.equal(teapot.status, 418);
+    const casing = await send(`${rest()}/shapes/casing`, 'GET');
+    assert.deepEqual(
+      casing.rawHeaders.filter((_, i) => i % 2 === 0 && casing.rawHeaders[i]?.toLowerCase() === 'content-type').length,
+      1,
+      'one Content-Type: multiValueHeaders win whatever the case of the name',
+    );
+    assert.equal(casing.headers['content-type'], 'text/html');
     for (const shape of ['bare', 'malformed', 'error']) {
       const answer = await send(`${rest()}/shapes/${shape}`, 'GET');
       assert.deepEqual([shape, answer.status, json(answer)], [shape, 502, { message: 'Internal server error' }]);
@@ -383,6 +392,15 @@ describe('start-api on a SAM project: a REST API, an HTTP API and a function URL
     assert.deepEqual(
       [event['routeKey'], event['rawPath'], event['body'], context['stage'], context['accountId']],
       ['$default', '/any/path', 'hi', '$default', 'anonymous'],
+    );
+    const preflight = await send(`${fnUrl()}/any/path`, 'OPTIONS', [
+      ['Origin', 'https://app.example'],
+      ['Access-Control-Request-Method', 'PUT'],
+    ]);
+    assert.deepEqual(
+      [preflight.status, preflight.headers['access-control-allow-origin']],
+      [204, '*'],
+      'answered by the URL itself',
     );
     const failed = await send(`${fnUrl()}/fail`, 'GET');
     assert.deepEqual([failed.status, failed.body.toString()], [502, 'Internal Server Error']);

@@ -561,7 +561,11 @@ Resources:
         'Resources:',
         '  Fn:',
         '    Type: AWS::Serverless::Function',
-        '    Properties: { Handler: app.handler, Runtime: nodejs22.x }',
+        '    Properties:',
+        '      Handler: app.handler',
+        '      Runtime: nodejs22.x',
+        '      # The same route as the definition gives it: one route, as SAM merges them.',
+        '      Events: { Orders: { Type: HttpApi, Properties: { Path: /orders, Method: get, ApiId: !Ref Http } } }',
         '  Http:',
         '    Type: AWS::Serverless::HttpApi',
         '    Properties:',
@@ -592,7 +596,7 @@ Resources:
       assert.ok(located.ok);
       const broken = templateApis(located.yaml.value, file, {}, located.yaml).find((api) => api.logicalId === 'Broken');
       assert.equal(broken?.problems?.length, 1);
-      assert.equal(broken.problems[0]?.line, 24, 'the line of DefinitionUri');
+      assert.equal(broken.problems[0]?.line, 28, 'the line of DefinitionUri');
       assert.match(
         broken.problems[0]?.message ?? '',
         new RegExp(

@@ -161,7 +161,7 @@ export function templateFunctions(
     const where = (property: string) =>
       `${path}:${lineOf(['Resources', logicalId, 'Properties', property]) ?? lineOf(['Globals', 'Function', property]) ?? line}`;
     const routes = cfnRoutes.get(logicalId) ?? [];
-    const triggers = [
+    const triggers = uniqueRoutes([
       ...declaredTriggers(properties, {
         resolve: (value) => resolver.resolve(value as Json, logicalId, []),
         defaultAuthorizer: (api, apiId) => defaultAuthorizer(resources, allGlobals, api, apiId),
@@ -171,7 +171,7 @@ export function templateFunctions(
       ...(pointing.get(logicalId) ?? []).filter(
         (trigger) => routes.length === 0 || trigger.kind !== 'policy' || trigger.principal !== 'apigateway.amazonaws.com',
       ),
-    ];
+    ]);
     let fn = readFunction(logicalId, type, properties, asObject(body?.['Metadata']), path, resolver, {
       line,
       where,
@@ -292,11 +292,19 @@ function apiDefinitions(
     [];
   for (const [logicalId, resource] of Object.entries(resources)) {
     const body = asObject(resource);
-    const kind = typeof body?.['Type'] === 'string' ? API_TYPES[body['Type']] : undefined;
+    const type = body?.['Type'];
+    // CloudFormation's own APIs take an OpenAPI Body too (CDK's SpecRestApi writes one).
+    const cfnKind = type === 'AWS::ApiGateway::RestApi' ? 'rest' : type === 'AWS::ApiGatewayV2::Api' ? 'http' : undefined;
+    const kind = typeof type === 'string' ? (API_TYPES[type] ?? cfnKind) : undefined;
     if (kind === undefined) continue;
     const condition = body?.['Condition'];
     if (typeof condition === 'string' && resolver.holds(condition, `${logicalId}.Condition`, []) === false) continue;
     const properties = asObject(body?.['Properties']) ?? {};
+    if (cfnKind !== undefined) {
+      const inlineBody = asObject(properties['Body']);
+      if (inlineBody !== undefined) found.push({ logicalId, kind, definition: inlineBody });
+      continue;
+    }
     const inline = asObject(properties['DefinitionBody']);
     // `DefinitionBody: Fn::Transform: { Name: AWS::Include, Parameters: { Location: api.yaml } }`.
     const transform = asObject(inline?.['Fn::Transform']);
@@ -464,6 +472,21 @@ function layerUses(
 
 function stringsOf(value: Json | undefined): string[] {
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+}
+
+/**
+ * A function's triggers with each route once: an API's OpenAPI definition and the function's own
+ * event often both declare the same method and path (SAM merges them into one).
+ */
+function uniqueRoutes(triggers: Trigger[]): Trigger[] {
+  const seen = new Set<string>();
+  return triggers.filter((trigger) => {
+    if (trigger.kind !== 'route') return true;
+    const key = `${trigger.api} ${trigger.apiId ?? ''} ${trigger.method} ${trigger.path}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** A template `sam build` wrote: its functions' folders hold built code, not sources. */

@@ -135,7 +135,7 @@ export class EmulatorProcess {
         }
       });
     }).catch((error: unknown) => {
-      signalGroup(child.pid ?? 0, 'SIGKILL');
+      signalGroup(child.pid, 'SIGKILL');
       killMarked(`${instanceId}/`);
       rmSync(scratch, { recursive: true, force: true });
       throw error;
@@ -227,7 +227,9 @@ function readJsonLines(stream: Readable, onValue: (value: unknown) => void): voi
   });
 }
 
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
+function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  // No pid: the process never started. (process.kill(-0) would signal this process's own group.)
+  if (pid === undefined || pid <= 0) return;
   try {
     process.kill(-pid, signal);
   } catch {

@@ -40,6 +40,8 @@ export interface ApiProcessOptions {
   readonly onLog?: (record: LogRecord) => void;
   /** Every other line it writes: access lines, reloads, warnings. */
   readonly onLine?: (line: string) => void;
+  /** The APIs as announced again after a reload of the project. */
+  readonly onApis?: (apis: readonly ServedApi[]) => void;
   /** It ended without being stopped; `output` is the tail of what it wrote. */
   readonly onExit?: (code: number | null, output: string) => void;
   readonly startTimeoutMs?: number;
@@ -83,7 +85,8 @@ export class ApiProcess {
   private stopping = false;
 
   private constructor(
-    readonly apis: readonly ServedApi[],
+    /** What it serves: as announced at start, then after each reload. */
+    public apis: readonly ServedApi[],
     private readonly child: ChildProcessByStdio<Writable, Readable, Readable>,
     private readonly instanceId: string,
     private readonly exited: Promise<void>,
@@ -134,11 +137,18 @@ export class ApiProcess {
           if (READY_LINE.test(line)) {
             ready = true;
             clearTimeout(timer);
-            resolve(servedApis(announced));
+            resolve(servedApis(announced.splice(0)));
           }
           return;
         }
         options.onLine?.(line);
+        // A reload announces the APIs again, ending with the ready line.
+        if (API_LINE.test(line) || ROUTE_LINE.test(line)) announced.push(line);
+        else if (READY_LINE.test(line)) {
+          const apis = servedApis(announced.splice(0));
+          if (instance !== undefined) instance.apis = apis;
+          options.onApis?.(apis);
+        }
       });
       child.once('error', (error) => {
         clearTimeout(timer);
@@ -171,7 +181,7 @@ export class ApiProcess {
     try {
       apis = await started;
     } catch (error) {
-      signalGroup(child.pid ?? 0, 'SIGKILL');
+      signalGroup(child.pid, 'SIGKILL');
       killMarked(`${instanceId}/`);
       throw error;
     }
@@ -209,7 +219,9 @@ function readLines(stream: Readable, onLine: (line: string) => void): void {
   });
 }
 
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
+function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  // No pid: the process never started. (process.kill(-0) would signal this process's own group.)
+  if (pid === undefined || pid <= 0) return;
   try {
     process.kill(-pid, signal);
   } catch {

@@ -32,7 +32,13 @@ export class JwtAuthorizers {
       ({ payload: claims } = await jose.jwtVerify(token, keys, { issuer }));
     } catch (error) {
       const code = (error as { code?: unknown }).code;
-      const fetching = typeof code !== 'string' || code === 'ERR_JWKS_TIMEOUT' || code === 'ERR_JWKS_INVALID';
+      // Not about the token: the keys could not be had (a network error, a timeout, a key set that
+      // is not one, an answer that is not JSON or not 200, which jose reports as a generic error).
+      const fetching =
+        typeof code !== 'string' ||
+        !code.startsWith('ERR_J') ||
+        ['ERR_JWKS_TIMEOUT', 'ERR_JWKS_INVALID', 'ERR_JOSE_GENERIC'].includes(code);
+      if (fetching) this.keySets.delete(issuer);
       if (!fetching || !this.acceptUnverified) {
         return refuse(
           fetching

@@ -47,6 +47,16 @@ export function localApis(project: Pick<Project, 'apis' | 'functions'>): { apis:
   for (const fn of project.functions) {
     for (const trigger of fn.triggers) {
       if (trigger.kind !== 'url') continue;
+      if (trigger.authType === 'AWS_IAM') {
+        warnings.push(
+          `The function URL of ${fn.config.name} requires AWS_IAM auth, which is not checked locally: requests reach the function unsigned.`,
+        );
+      }
+      if (trigger.invokeMode === 'RESPONSE_STREAM') {
+        warnings.push(
+          `The function URL of ${fn.config.name} streams its response in AWS; here the response is sent whole when the function ends.`,
+        );
+      }
       apis.push({
         id: fn.config.name,
         kind: 'url',

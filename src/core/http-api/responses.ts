@@ -106,22 +106,21 @@ export function restResponse(
   }
   const body = response['body'];
   if (body !== undefined && body !== null && typeof body !== 'string') return malformed('body is not a string');
-  const headers = new Map<string, string[]>();
+  // By name in any case: a name in both keeps multiValueHeaders' values.
+  const headers = new Map<string, { name: string; values: string[] }>();
   for (const [name, raw] of Object.entries(asRecord(response['headers']))) {
-    if (raw !== null && raw !== undefined) headers.set(name, [scalar(raw)]);
+    if (raw !== null && raw !== undefined) headers.set(name.toLowerCase(), { name, values: [scalar(raw)] });
   }
-  // A name in both keeps multiValueHeaders' values.
   for (const [name, raw] of Object.entries(asRecord(response['multiValueHeaders']))) {
     if (!Array.isArray(raw)) return malformed(`multiValueHeaders.${name} is not a list`);
-    headers.set(name, raw.map(scalar));
+    headers.set(name.toLowerCase(), { name, values: raw.map(scalar) });
   }
-  if (![...headers.keys()].some((name) => name.toLowerCase() === 'content-type'))
-    headers.set('Content-Type', ['application/json']);
+  if (!headers.has('content-type')) headers.set('content-type', { name: 'Content-Type', values: ['application/json'] });
   const text = typeof body === 'string' ? body : '';
   const decode = response['isBase64Encoded'] === true && isBinaryType(accept, binaryMediaTypes);
   return {
     statusCode,
-    headers: [...headers].flatMap(([name, values]) => values.map((v) => [name, v] as const)),
+    headers: withoutFraming([...headers.values()].flatMap(({ name, values }) => values.map((v) => [name, v] as const))),
     body: decode ? Buffer.from(text, 'base64') : Buffer.from(text, 'utf8'),
   };
 }
@@ -163,9 +162,16 @@ export function httpResponse(
   const cookies = Array.isArray(response['cookies']) ? response['cookies'].map(scalar) : [];
   return {
     statusCode,
-    headers: [...headers, ...cookies.map((cookie): [string, string] => ['set-cookie', cookie])],
+    headers: withoutFraming([...headers, ...cookies.map((cookie): [string, string] => ['set-cookie', cookie])]),
     body: response['isBase64Encoded'] === true ? Buffer.from(text, 'base64') : Buffer.from(text, 'utf8'),
   };
+}
+
+/** The function's framing headers are the service's to write: its length would not match a decoded body. */
+const FRAMING = new Set(['content-length', 'transfer-encoding', 'connection']);
+
+function withoutFraming(headers: readonly (readonly [string, string])[]): (readonly [string, string])[] {
+  return headers.filter(([name]) => !FRAMING.has(name.toLowerCase()));
 }
 
 const UNPARSED = Symbol('unparsed');

@@ -13,7 +13,7 @@ import { JwtAuthorizers } from './jwt';
 import { httpPreflight, isPreflight, restPreflight, withHttpCors } from './cors';
 import { gatewayId, httpEvent, restEvent, type ApiEndpoint } from './events';
 import { headerValue, readApiRequest, type ApiRequest } from './request';
-import { ANSWERS, httpResponse, restResponse, type FunctionAnswer, type GatewayResponse } from './responses';
+import { ANSWERS, httpResponse, restResponse, serviceAnswer, type FunctionAnswer, type GatewayResponse } from './responses';
 import { RouteTable } from './routes';
 
 /** A route of a local API: what it matches, and the function it calls. */
@@ -101,8 +101,9 @@ export async function startApiServer(first: LocalApi, options: ApiServerOptions)
       return;
     }
     const { request: received, tooLarge } = await readApiRequest(req);
-    const { response, functionName, requestId } = await answer(received, tooLarge);
-    write(res, response);
+    const answered = await answer(received, tooLarge);
+    const { functionName, requestId } = answered;
+    const response = write(res, answered.response);
     options.onAccess(
       `${received.method} ${received.path}${received.rawQuery === '' ? '' : `?${received.rawQuery}`} ${response.statusCode} ` +
         `${(performance.now() - started).toFixed(0)} ms${functionName === undefined ? '' : ` ${functionName}`}` +
@@ -211,7 +212,8 @@ export async function startApiServer(first: LocalApi, options: ApiServerOptions)
       if (request.method !== 'OPTIONS') return undefined;
       const routes = table.routesAt(request.path);
       const cors = api.cors ?? routes.find((route) => route.cors !== undefined)?.cors;
-      if (routes.length === 0 || cors === undefined) return undefined;
+      // A resource with an OPTIONS method of its own answers for itself.
+      if (routes.length === 0 || cors === undefined || routes.some((route) => route.method === 'OPTIONS')) return undefined;
       return {
         statusCode: 200,
         headers: [
@@ -222,6 +224,8 @@ export async function startApiServer(first: LocalApi, options: ApiServerOptions)
       };
     }
     if (api.cors === undefined || !isPreflight(request)) return undefined;
+    // A function URL answers every preflight itself, whatever the path.
+    if (api.kind === 'url') return { statusCode: 204, headers: httpPreflight(api.cors, request, ['*']), body: Buffer.alloc(0) };
     // A `$default` route takes preflights when no route of the path would; otherwise the service answers.
     const methods = table.methodsAt(request.path);
     if (methods.length === 0 && api.routes.some((route) => route.path === '$default')) return undefined;
@@ -258,14 +262,29 @@ function served(api: LocalApi): { api: LocalApi; table: RouteTable<LocalRoute>; 
   };
 }
 
-function write(res: ServerResponse, response: GatewayResponse): void {
+function write(res: ServerResponse, response: GatewayResponse): GatewayResponse {
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of response.headers) {
     const existing = headers[name];
     headers[name] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
   }
-  res.writeHead(response.statusCode, headers);
+  // The body's own length, as API Gateway sends it (a response without a body has none to say).
+  if (response.statusCode !== 204 && response.statusCode !== 304) headers['Content-Length'] = String(response.body.length);
+  try {
+    res.writeHead(response.statusCode, headers);
+  } catch (error) {
+    // A header name or value HTTP does not allow (a line break in it): the service would refuse the response.
+    const refused = serviceAnswer(
+      502,
+      'Internal server error',
+      `The function's response has a header HTTP does not allow: ${(error as Error).message}`,
+    );
+    res.writeHead(refused.statusCode, { 'Content-Type': 'application/json' });
+    res.end(refused.body);
+    return refused;
+  }
   res.end(response.body);
+  return response;
 }
 
 function closeServer(server: Server): Promise<void> {
