@@ -232,6 +232,13 @@ for (const [form, asTheCliDoes] of [
         assert.deepEqual([viaHttp.status, await viaHttp.json()], [200, { message: 'hello, cdk' }]);
         const viaRest = await fetch(`${url('REST API')}/hello/ada`);
         assert.deepEqual([viaRest.status, await viaRest.json()], [502, { message: 'Internal server error' }]);
+        // The CORS preflight CDK answers with a MOCK OPTIONS method (defaultCorsPreflightOptions).
+        const preflight = await fetch(`${url('REST API')}/hello/ada`, {
+          method: 'OPTIONS',
+          headers: { Origin: 'http://localhost:5173', 'Access-Control-Request-Method': 'GET' },
+        });
+        assert.deepEqual([preflight.status, preflight.headers.get('access-control-allow-origin')], [200, '*']);
+        assert.match(preflight.headers.get('access-control-allow-methods') ?? '', /GET/);
         const viaUrl = await fetch(`${url('function URL')}/anything`);
         assert.deepEqual([viaUrl.status, await viaUrl.json()], [200, { message: 'hello, cdk' }]);
       } finally {

@@ -5,7 +5,7 @@
 // whose Target is an `Integration` naming a function. Each route becomes a route trigger of that
 // function, and each API is declared with its stage, name, CORS and binary media types. An
 // OpenAPI definition's Lambda proxy integrations (SAM's DefinitionBody) give routes the same way.
-import type { ApiSettings } from '../model/api-settings';
+import type { ApiCors, ApiSettings } from '../model/api-settings';
 import type { RouteTrigger } from '../model/trigger';
 import { httpCors, IMPLICIT_STAGE } from './api-settings';
 
@@ -80,6 +80,49 @@ function resourcePath(resources: Resources, resourceId: Raw, depth = 0): { api: 
   return { api: parent.api, path: parent.path === '/' ? `/${part}` : `${parent.path}/${part}` };
 }
 
+/**
+ * The CORS a REST resource answers preflights with, from an OPTIONS method with a MOCK integration
+ * beside its methods (what CDK's `defaultCorsPreflightOptions` writes): the values of its response's
+ * `Access-Control-*` headers, which API Gateway writes quoted (`"'*'"`).
+ */
+function mockCorsAt(resources: Resources, resourceId: Raw): ApiCors | undefined {
+  const same = JSON.stringify(resourceId);
+  for (const id of Object.keys(resources)) {
+    const resource = resourceOf(resources, id);
+    if (resource?.type !== 'AWS::ApiGateway::Method' || text(resource.properties['HttpMethod'])?.toUpperCase() !== 'OPTIONS')
+      continue;
+    if (JSON.stringify(resource.properties['ResourceId']) !== same) continue;
+    const integration = asRecord(resource.properties['Integration']);
+    if (integration?.['Type'] !== 'MOCK') continue;
+    const responses: unknown = integration['IntegrationResponses'];
+    const first: unknown = Array.isArray(responses) ? (responses as unknown[])[0] : undefined;
+    const parameters = asRecord(asRecord(first)?.['ResponseParameters']) ?? {};
+    const header = (name: string) => {
+      const value = text(parameters[`method.response.header.Access-Control-${name}`]);
+      const unquoted =
+        value !== undefined && value.length >= 2 && value.startsWith("'") && value.endsWith("'") ? value.slice(1, -1) : value;
+      return unquoted === undefined
+        ? []
+        : unquoted
+            .split(',')
+            .map((item) => item.trim())
+            .filter((item) => item !== '');
+    };
+    const origins = header('Allow-Origin');
+    if (origins.length === 0) continue;
+    const maxAge = Number(header('Max-Age')[0]);
+    return {
+      allowOrigins: origins,
+      allowMethods: header('Allow-Methods'),
+      allowHeaders: header('Allow-Headers'),
+      exposeHeaders: [],
+      allowCredentials: header('Allow-Credentials')[0] === 'true',
+      ...(Number.isFinite(maxAge) ? { maxAge } : {}),
+    };
+  }
+  return undefined;
+}
+
 /** Each function's routes, as the template's REST API methods and HTTP API routes give them, by its logical id. */
 export function cloudFormationRoutes(resources: Resources): Map<string, RouteTrigger[]> {
   const routes = new Map<string, RouteTrigger[]>();
@@ -95,6 +138,7 @@ export function cloudFormationRoutes(resources: Resources): Map<string, RouteTri
       const method = text(properties['HttpMethod'])?.toUpperCase();
       if (fn === undefined || at === undefined || method === undefined) continue;
       const authorizer = referenced(properties['AuthorizerId']);
+      const cors = mockCorsAt(resources, properties['ResourceId']);
       add(fn, {
         kind: 'route',
         api: 'rest',
@@ -103,6 +147,7 @@ export function cloudFormationRoutes(resources: Resources): Map<string, RouteTri
         path: at.path,
         payloadVersion: '1.0',
         ...(authorizer === undefined ? {} : { authorizer }),
+        ...(cors === undefined ? {} : { cors }),
       });
     } else if (resource?.type === 'AWS::ApiGatewayV2::Route') {
       const { properties } = resource;
