@@ -162,19 +162,22 @@ export function httpCors(value: Raw): ApiCors | undefined {
   };
 }
 
+/** The headers the Serverless Framework allows for `cors: true`, on an `http` event or an HTTP API. */
+export const SERVERLESS_CORS_HEADERS: readonly string[] = [
+  'Content-Type',
+  'X-Amz-Date',
+  'Authorization',
+  'X-Api-Key',
+  'X-Amz-Security-Token',
+  'X-Amz-User-Agent',
+  'X-Amzn-Trace-Id',
+];
+
 /** What the Framework's `httpApi: { cors: true }` allows: any origin, its usual headers, the routes' methods. */
 const SERVERLESS_HTTP_API_CORS: ApiCors = {
   allowOrigins: ['*'],
   allowMethods: [],
-  allowHeaders: [
-    'Content-Type',
-    'X-Amz-Date',
-    'Authorization',
-    'X-Api-Key',
-    'X-Amz-Security-Token',
-    'X-Amz-User-Agent',
-    'X-Amzn-Trace-Id',
-  ],
+  allowHeaders: SERVERLESS_CORS_HEADERS,
   exposeHeaders: [],
   allowCredentials: false,
 };

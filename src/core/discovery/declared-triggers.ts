@@ -2,7 +2,7 @@
 // `Events` (and FunctionUrlConfig), serverless.yml's `events` (and `url`). Names are read from the
 // raw values, since a logical id like `OrdersQueue` says more to a reader than the ARN it stands
 // for; ARNs come from the resolved values, when a local run can know them.
-import { httpCors } from './api-settings';
+import { httpCors, SERVERLESS_CORS_HEADERS } from './api-settings';
 import type { ApiCors } from '../model/api-settings';
 import {
   principalOfService,
@@ -218,17 +218,6 @@ function serverlessAuthorizer(value: Raw): string | undefined {
   const record = asRecord(value);
   return text(record?.['name']) ?? (record?.['type'] === 'aws_iam' ? 'AWS_IAM' : referenceLabel(record?.['arn']));
 }
-
-/** The headers the Framework allows for `cors: true` on an `http` event. */
-const SERVERLESS_CORS_HEADERS = [
-  'Content-Type',
-  'X-Amz-Date',
-  'Authorization',
-  'X-Api-Key',
-  'X-Amz-Security-Token',
-  'X-Amz-User-Agent',
-  'X-Amzn-Trace-Id',
-];
 
 /** An `http` event's `cors`: `true` (any origin, the Framework's headers), or `{ origin(s), headers, allowCredentials, maxAge }`. */
 function serverlessRouteCors(value: Raw): ApiCors | undefined {

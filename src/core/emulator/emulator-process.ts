@@ -11,7 +11,7 @@ import { WorkbenchError } from '../errors';
 import type { FunctionConfig } from '../function-config';
 import type { LogRecord } from '../logs/record';
 import type { DebugTarget } from './debug';
-import { killMarked } from './processes';
+import { killMarked, signalGroup } from './processes';
 
 export interface EmulatorProcessOptions {
   /** `lambda-workbench`'s script (dist/cli.js). */
@@ -225,14 +225,4 @@ function readJsonLines(stream: Readable, onValue: (value: unknown) => void): voi
       }
     }
   });
-}
-
-function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
-  // No pid: the process never started. (process.kill(-0) would signal this process's own group.)
-  if (pid === undefined || pid <= 0) return;
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // The group is already gone.
-  }
 }

@@ -268,3 +268,13 @@ export function sweepOrphans(): ProcessInfo[] {
   });
   return orphans.length === 0 ? [] : killEnvironment(orphans.map(({ process: info }) => info));
 }
+
+/** Signals a process group by its leader's pid; nothing for a process that never started (process.kill(-0) would signal this process's own group). */
+export function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined || pid <= 0) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // The group is already gone.
+  }
+}

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
 import { WorkbenchError } from '../errors';
 import type { LogRecord } from '../logs/record';
-import { killMarked } from '../emulator/processes';
+import { killMarked, signalGroup } from '../emulator/processes';
 
 export interface ServedRoute {
   readonly method: string;
@@ -217,14 +217,4 @@ function readLines(stream: Readable, onLine: (line: string) => void): void {
     partial = lines.pop() ?? '';
     for (const line of lines) if (line.trim() !== '') onLine(line);
   });
-}
-
-function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
-  // No pid: the process never started. (process.kill(-0) would signal this process's own group.)
-  if (pid === undefined || pid <= 0) return;
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // The group is already gone.
-  }
 }
